@@ -11,11 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assets.bank_statements.model import DEFAULT_MAX_BYTES, ParsedStatementFile, StatementFileError
+from assets.bank_statements.parse_bank_csv import parse_bank_csv
 from assets.bank_statements.parse_camt053 import parse_camt053
 from assets.bank_statements.parse_mt940 import parse_mt940
 
 CAMT053 = "camt053"
 MT940 = "mt940"
+BANK_CSV = "csv"
 _SUFFIXES = {
     ".xml": CAMT053,
     ".mt940": MT940,
@@ -23,13 +25,18 @@ _SUFFIXES = {
     ".940": MT940,
     ".mt942": MT940,
     ".942": MT940,
+    ".csv": BANK_CSV,
 }
-_PARSERS: dict[str, Callable[[Path, int], ParsedStatementFile]] = {CAMT053: parse_camt053, MT940: parse_mt940}
+_PARSERS: dict[str, Callable[[Path, int], ParsedStatementFile]] = {
+    CAMT053: parse_camt053,
+    MT940: parse_mt940,
+    BANK_CSV: parse_bank_csv,
+}
 _SNIFF_BYTES = 4096
 
 
 def statement_format(path: Path) -> str:
-    """'camt053' or 'mt940' for a statement file, from its extension or else its first bytes."""
+    """'camt053', 'mt940' or 'csv' for a statement file, from its extension or else its first bytes."""
     path = Path(path)
     by_suffix = _SUFFIXES.get(path.suffix.lower())
     if by_suffix is not None:
