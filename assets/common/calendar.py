@@ -64,3 +64,12 @@ def last_calendar_day() -> dt.date:
 def in_session(local_time: dt.time) -> bool:
     """Whether an exchange-local time of day falls inside continuous trading."""
     return any(start <= local_time <= end for start, end in SESSIONS)
+
+
+def previous_trading_day(day: str | dt.date) -> dt.date | None:
+    """The last trading day strictly before `day`; None before the calendar's first session."""
+    cal = exchange_calendar()
+    ts = pd.Timestamp(_as_date(day))
+    if ts <= cal.first_session:
+        return None
+    return cal.date_to_session(ts - pd.Timedelta(days=1), direction="previous").date()

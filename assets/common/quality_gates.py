@@ -51,10 +51,17 @@ class GateOutcome:
     results: list[dict[str, Any]] = field(default_factory=list)
 
     def markdown(self, title: str) -> str:
-        lines = [f"### {title}", "", "| expectation | column | passed | observed |", "| --- | --- | --- | --- |"]
+        lines = [
+            f"### {title}",
+            "",
+            "| expectation | column | passed | observed |",
+            "| --- | --- | --- | --- |",
+        ]
         for r in self.results:
-            lines.append(f"| {r['expectation']} | {r.get('column') or ''} | {'yes' if r['success'] else '**no**'} "
-                         f"| {r.get('observed', '')} |")
+            lines.append(
+                f"| {r['expectation']} | {r.get('column') or ''} | {'yes' if r['success'] else '**no**'} "
+                f"| {r.get('observed', '')} |"
+            )
         if self.failures:
             lines += ["", "Failed:"] + [f"- {f}" for f in self.failures]
         return "\n".join(lines)
@@ -77,11 +84,17 @@ def profile_partition(contract: Contract, business_date: str, data: pa.Table) ->
         names = [d[0] for d in con.description]
     values = dict(zip(names, row, strict=True))
     nulls = {k.removeprefix("null__"): float(v) for k, v in values.items() if k.startswith("null__")}
-    means = {k.removeprefix("mean__"): float(v) for k, v in values.items() if k.startswith("mean__") and v is not None}
+    means = {
+        k.removeprefix("mean__"): float(v)
+        for k, v in values.items()
+        if k.startswith("mean__") and v is not None
+    }
     return PartitionProfile(business_date, n, nulls, means)
 
 
-def profile_history(contract: Contract, partition_files: dict[str, Path], before: str) -> list[PartitionProfile]:
+def profile_history(
+    contract: Contract, partition_files: dict[str, Path], before: str
+) -> list[PartitionProfile]:
     """Profiles of the most recent partitions strictly before `before` (business dates as keys)."""
     earlier = sorted(d for d in partition_files if d < before)[-HISTORY_PARTITIONS:]
     profiles = []
@@ -107,13 +120,15 @@ def _expectations(contract: Contract, history: list[PartitionProfile]) -> list[A
         low = c.exclusive_minimum if c.exclusive_minimum is not None else c.minimum
         high = c.exclusive_maximum if c.exclusive_maximum is not None else c.maximum
         if c.kind in NUMERIC_KINDS and (low is not None or high is not None):
-            exps.append(gxe.ExpectColumnValuesToBeBetween(
-                column=c.name,
-                min_value=None if low is None else float(low),
-                max_value=None if high is None else float(high),
-                strict_min=c.exclusive_minimum is not None,
-                strict_max=c.exclusive_maximum is not None,
-            ))
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=c.name,
+                    min_value=None if low is None else float(low),
+                    max_value=None if high is None else float(high),
+                    strict_min=c.exclusive_minimum is not None,
+                    strict_max=c.exclusive_maximum is not None,
+                )
+            )
     key = list(contract.primary_key)
     if len(key) == 1:
         exps.append(gxe.ExpectColumnValuesToBeUnique(column=key[0]))
@@ -123,23 +138,31 @@ def _expectations(contract: Contract, history: list[PartitionProfile]) -> list[A
         counts = [p.row_count for p in history]
         median = statistics.median(counts)
         if median > 0:
-            exps.append(gxe.ExpectTableRowCountToBeBetween(
-                min_value=int(median * ROW_COUNT_LOW), max_value=int(max(counts) * ROW_COUNT_HIGH) + 10
-            ))
+            exps.append(
+                gxe.ExpectTableRowCountToBeBetween(
+                    min_value=int(median * ROW_COUNT_LOW), max_value=int(max(counts) * ROW_COUNT_HIGH) + 10
+                )
+            )
         for c in contract.columns:
             if c.required:
                 continue
             rates = [p.null_rates[c.name] for p in history if c.name in p.null_rates]
             if rates:
-                exps.append(gxe.ExpectColumnValuesToNotBeNull(
-                    column=c.name, mostly=max(0.0, 1.0 - min(1.0, max(rates) + NULL_RATE_SLACK))
-                ))
+                exps.append(
+                    gxe.ExpectColumnValuesToNotBeNull(
+                        column=c.name, mostly=max(0.0, 1.0 - min(1.0, max(rates) + NULL_RATE_SLACK))
+                    )
+                )
         for c in _numeric_columns(contract):
             means = [p.means[c.name] for p in history if c.name in p.means]
             if len(means) >= MIN_HISTORY:
                 med = statistics.median(means)
-                band = MEAN_MAD_MULTIPLIER * 1.4826 * _median_abs_deviation(means) + MEAN_RELATIVE_SLACK * abs(med)
-                exps.append(gxe.ExpectColumnMeanToBeBetween(column=c.name, min_value=med - band, max_value=med + band))
+                band = MEAN_MAD_MULTIPLIER * 1.4826 * _median_abs_deviation(
+                    means
+                ) + MEAN_RELATIVE_SLACK * abs(med)
+                exps.append(
+                    gxe.ExpectColumnMeanToBeBetween(column=c.name, min_value=med - band, max_value=med + band)
+                )
     return exps
 
 
@@ -161,7 +184,9 @@ def _sentence(result: Any) -> str:
     unexpected = detail.get("unexpected_count")
     what = cfg.type.replace("expect_", "").replace("_", " ")
     parts = [f"{what}" + (f" on {column}" if column else "")]
-    bounds = {k: kwargs[k] for k in ("min_value", "max_value", "value_set", "mostly") if kwargs.get(k) is not None}
+    bounds = {
+        k: kwargs[k] for k in ("min_value", "max_value", "value_set", "mostly") if kwargs.get(k) is not None
+    }
     if bounds:
         parts.append(f"expected {bounds}")
     if observed is not None:
@@ -184,18 +209,26 @@ def run_quality_gate(contract: Contract, data: pa.Table, history: list[Partition
         .add_dataframe_asset(name=name)
         .add_batch_definition_whole_dataframe("partition")
     )
-    suite = context.suites.add(gx.ExpectationSuite(name=f"{name}_suite", expectations=_expectations(contract, history)))
-    validation = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}_gate", data=batch_def, suite=suite))
+    suite = context.suites.add(
+        gx.ExpectationSuite(name=f"{name}_suite", expectations=_expectations(contract, history))
+    )
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{name}_gate", data=batch_def, suite=suite)
+    )
     report = validation.run(batch_parameters={"dataframe": _as_frame(contract, data)})
     outcome = GateOutcome(passed=bool(report.success))
     for r in report.results:
         kwargs = r.expectation_config.kwargs
-        outcome.results.append({
-            "expectation": r.expectation_config.type,
-            "column": kwargs.get("column") or ",".join(kwargs.get("column_list") or []),
-            "success": bool(r.success),
-            "observed": (r.result or {}).get("observed_value", (r.result or {}).get("unexpected_count", "")),
-        })
+        outcome.results.append(
+            {
+                "expectation": r.expectation_config.type,
+                "column": kwargs.get("column") or ",".join(kwargs.get("column_list") or []),
+                "success": bool(r.success),
+                "observed": (r.result or {}).get(
+                    "observed_value", (r.result or {}).get("unexpected_count", "")
+                ),
+            }
+        )
         if not r.success:
             outcome.failures.append(_sentence(r))
     return outcome

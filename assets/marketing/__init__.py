@@ -1,0 +1,1 @@
+"""Marketing spend per day, channel, campaign and agent."""

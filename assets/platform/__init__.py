@@ -1,0 +1,1 @@
+"""The trading platform's database: clients, agents, accounts, instruments, fills, ledger, devices."""

@@ -1,0 +1,14 @@
+"""Blocking checks on the platform bronze tables.
+
+rows_accounted_for and bronze_schema_matches_contract, per table; see assets/common/bronze_checks.py.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.common.bronze_checks import build_bronze_checks
+
+
+def build_platform_checks() -> dg.AssetChecksDefinition:
+    return build_bronze_checks("platform")
