@@ -1,4 +1,4 @@
-"""Dataset-level quality gates on a bronze partition, generated from its contract, run with great-expectations.
+"""Dataset-level quality gates on a bronze partition, built from its contract, run with great-expectations.
 
 Row-level rules already ran at ingest (in DuckDB); these gates look at the partition as a whole:
 the contract's constraints once more as expectations (so the report shows them), plus what only

@@ -17,14 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-class PostgresUnavailable(RuntimeError):
+class PostgresUnavailableError(RuntimeError):
     """The machine has no PostgreSQL server binaries; .ci/run installs them."""
 
 
 def _binary(name: str) -> str:
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    found = shutil.which(name) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
+    )
     if not found:
-        raise PostgresUnavailable(f"PostgreSQL's `{name}` was not found on PATH or in /usr/lib/postgresql/*/bin.")
+        raise PostgresUnavailableError(
+            f"PostgreSQL's `{name}` was not found on PATH or in /usr/lib/postgresql/*/bin."
+        )
     return found
 
 
@@ -64,13 +68,41 @@ class LocalPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.root, user="postgres", group="postgres")
         self.port = self.port or _free_port()
-        self._run([_binary("initdb"), "-D", str(self.data_dir), "-U", self.user, "--auth=trust", "-E", "UTF8",
-                   "--no-sync"])
-        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        self._run([_binary("pg_ctl"), "-D", str(self.data_dir), "-o", options, "-l", str(self.root / "server.log"),
-                   "-w", "-t", "60", "start"])
-        self._run([_binary("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, self.database])
+        self._run(
+            [
+                _binary("initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                self.user,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            [
+                _binary("pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-o",
+                options,
+                "-l",
+                str(self.root / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
+        self._run(
+            [_binary("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, self.database]
+        )
         return self.uri
 
     def stop(self) -> None:
