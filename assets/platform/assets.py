@@ -6,9 +6,11 @@ import dagster as dg
 
 
 def build_platform_definitions() -> dg.Definitions:
-    """The platform database's daily exports as bronze assets with their checks.
+    """The platform tables as bronze assets with their checks.
 
-    Reads the contracts, so it runs when definitions are built, never at import.
+    Each partition reads the daily export files, or the platform's PostgreSQL database when
+    MARGINLAKE_PLATFORM_DB_URI is set where the run executes (see postgres_source.py). Reads the
+    contracts, so it runs when definitions are built, never at import.
     """
     from assets.common.dagster_assets import build_bronze_multi_asset
     from assets.platform.checks import build_platform_checks
