@@ -79,6 +79,22 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contracts(args: argparse.Namespace) -> int:
+    """Write the contract docs and dbt sources YAML, or with --check only list the stale ones."""
+    from assets.common.contract_docs import stale_files, write_generated_files
+
+    if args.check:
+        stale = stale_files()
+        for path in stale:
+            print(f"{path} differs from what data_contracts/ produces; run `marginlake contracts`.")
+        return 1 if stale else 0
+    changed = write_generated_files()
+    for path in changed:
+        print(f"Wrote {path}")
+    print(f"{len(changed)} file(s) changed." if changed else "Contract docs and dbt sources are up to date.")
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -117,6 +133,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("summary", help="row counts of bronze, quarantine and marts").set_defaults(
         func=cmd_summary
     )
+
+    contracts = sub.add_parser(
+        "contracts", help="write docs/contracts/*.md and the dbt sources YAML from data_contracts/"
+    )
+    contracts.add_argument("--check", action="store_true", help="only report files that are out of date")
+    contracts.set_defaults(func=cmd_contracts)
 
     query = sub.add_parser("query", help="run read-only SQL against the warehouse")
     query.add_argument("sql")

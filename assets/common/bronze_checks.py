@@ -4,6 +4,8 @@ rows_accounted_for proves that nothing was lost or invented: for each business d
 read from landing equal the rows in bronze plus the rows in quarantine, and both files come from
 the batch the manifest describes (a run that died between two writes shows up as a mismatch).
 bronze_schema_matches_contract proves readers get exactly the contract's columns and types.
+quality_gate validates each partition as a whole with great-expectations (quality_checks.py).
+All three are blocking: a failure stops every asset downstream of the table in the run.
 """
 
 # Dagster compares the context annotation by identity, so annotations stay evaluated (no __future__).
@@ -16,11 +18,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from dagster import AssetCheckExecutionContext
 
-from assets.common.bronze_writer import BATCH_ID, FILE_BATCH_KEY, bronze_file, bronze_schema, quarantine_file
+from assets.common.bronze_writer import BATCH_ID, bronze_file, bronze_schema, file_batch_id, quarantine_file
 from assets.common.contracts import Contract, contracts_for
 from assets.common.dagster_assets import bronze_key
 from assets.common.ingest import manifest_dates, manifest_path, read_manifest
 from assets.common.paths import LakePaths
+from assets.common.quality_checks import GATE_DESCRIPTION, QUALITY_GATE, evaluate_quality_gate, gate_metadata
 from orchestration.resources import LakeSettings
 
 ROWS_ACCOUNTED_FOR = "rows_accounted_for"
@@ -49,9 +52,9 @@ class CheckOutcome:
 
 def _batch_ids(path: Path) -> set[str]:
     """The batch named in the file's metadata and the batches of its rows."""
-    named = (pq.read_schema(path).metadata or {}).get(FILE_BATCH_KEY)
+    named = file_batch_id(path)
     rows = set(pc.unique(pq.read_table(path, columns=[BATCH_ID]).column(BATCH_ID)).to_pylist())
-    return rows | ({named.decode()} if named else {"(none recorded)"})
+    return rows | {named or "(none recorded)"}
 
 
 def rows_accounted_for(paths: LakePaths, contract: Contract, business_dates: list[str]) -> CheckOutcome:
@@ -144,8 +147,20 @@ def _result(contract: Contract, name: str, outcome: CheckOutcome, dates: list[st
     )
 
 
+def _gate_result(paths: LakePaths, contract: Contract, dates: list[str]) -> dg.AssetCheckResult:
+    verdict = evaluate_quality_gate(paths, contract, dates)
+    return dg.AssetCheckResult(
+        asset_key=bronze_key(contract),
+        check_name=QUALITY_GATE,
+        passed=verdict.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=verdict.description()[:4000],
+        metadata=gate_metadata(verdict),
+    )
+
+
 def build_bronze_checks(source: str) -> dg.AssetChecksDefinition:
-    """Both blocking checks for every table of a source, in one step after the source's ingest."""
+    """The three blocking checks for every table of a source, in one step after the source's ingest."""
     contracts = contracts_for(source)
     specs = [
         spec
@@ -157,6 +172,7 @@ def build_bronze_checks(source: str) -> dg.AssetChecksDefinition:
             dg.AssetCheckSpec(
                 SCHEMA_MATCHES_CONTRACT, asset=bronze_key(c), blocking=True, description=SCHEMA_DESCRIPTION
             ),
+            dg.AssetCheckSpec(QUALITY_GATE, asset=bronze_key(c), blocking=True, description=GATE_DESCRIPTION),
         )
     ]
 
@@ -169,5 +185,6 @@ def build_bronze_checks(source: str) -> dg.AssetChecksDefinition:
             yield _result(
                 contract, SCHEMA_MATCHES_CONTRACT, schema_matches_contract(paths, contract, dates), dates
             )
+            yield _gate_result(paths, contract, dates)
 
     return _checks

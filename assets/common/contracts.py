@@ -20,6 +20,10 @@ from assets.common.paths import PROJECT_ROOT
 
 CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
 CONTRACT_SUFFIX = ".odcs.yaml"
+# A fact row happens once, so its key may appear in one business date only; a reference row
+# (a client, an account) is exported again whenever it changes, under the same key.
+FACT, REFERENCE = "fact", "reference"
+TABLE_KINDS = (FACT, REFERENCE)
 
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 _SIMPLE_TYPES: dict[str, pa.DataType] = {
@@ -48,6 +52,7 @@ class Column:
     primary_key_position: int | None = None
     unique: bool = False
     pii: bool = False
+    classification: str = "internal"
     enum: tuple[str, ...] | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
@@ -83,6 +88,9 @@ class Contract:
     business_date_column: str
     rules: tuple[str, ...]
     path: Path
+    table_kind: str = FACT
+    usage: str = ""
+    rule_descriptions: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -97,6 +105,11 @@ class Contract:
         keyed = [c for c in self.columns if c.primary_key]
         keyed.sort(key=lambda c: c.primary_key_position or 0)
         return tuple(c.name for c in keyed)
+
+    @property
+    def is_fact(self) -> bool:
+        """Whether a key seen in one business date may not appear in another (see TABLE_KINDS)."""
+        return self.table_kind == FACT
 
     @property
     def pii_columns(self) -> tuple[str, ...]:
@@ -153,6 +166,7 @@ def _parse_column(raw: dict[str, Any]) -> Column:
         primary_key_position=raw.get("primaryKeyPosition"),
         unique=bool(raw.get("unique", False)),
         pii=raw.get("classification") == "pii",
+        classification=str(raw.get("classification") or "internal"),
         enum=_enum_values(raw.get("quality") or []),
         minimum=_decimal_or_none(options.get("minimum")),
         maximum=_decimal_or_none(options.get("maximum")),
@@ -168,6 +182,7 @@ def parse_contract(path: Path) -> Contract:
     try:
         (schema,) = doc["schema"]
         custom = {p["property"]: p["value"] for p in doc.get("customProperties") or []}
+        custom_rules = [q for q in schema.get("quality") or [] if q.get("type") == "custom"]
         contract = Contract(
             source=custom["source"],
             table=schema["name"],
@@ -175,11 +190,19 @@ def parse_contract(path: Path) -> Contract:
             description=schema.get("description") or (doc.get("description") or {}).get("purpose", ""),
             columns=tuple(_parse_column(p) for p in schema["properties"]),
             business_date_column=custom["businessDateColumn"],
-            rules=tuple(q["rule"] for q in schema.get("quality") or [] if q.get("type") == "custom"),
+            rules=tuple(q["rule"] for q in custom_rules),
             path=path,
+            table_kind=str(custom.get("tableKind", "")),
+            usage=" ".join(str((doc.get("description") or {}).get("usage", "")).split()),
+            rule_descriptions=tuple((q["rule"], q.get("description", "")) for q in custom_rules),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ContractError(f"Contract {path} is incomplete or malformed: {exc!r}") from exc
+    if contract.table_kind not in TABLE_KINDS:
+        raise ContractError(
+            f"Contract {path} needs the customProperty tableKind set to {' or '.join(TABLE_KINDS)}, "
+            f"not {contract.table_kind or 'nothing'}."
+        )
     if contract.business_date_column not in contract.column_names:
         raise ContractError(
             f"Contract {path} names business date column {contract.business_date_column!r}, "

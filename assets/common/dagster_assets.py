@@ -2,7 +2,8 @@
 
 Built by a factory when definitions are assembled (it reads the contracts), never at import.
 One run may cover a range of trading days: the asset ingests each day in turn, each as its own
-batch with its own manifest, and reports totals per table.
+batch with its own manifest, and reports totals per table. A day whose landing files are those
+its manifest already hashed is skipped, unless the run carries the tag marginlake/reingest=force.
 """
 
 # Dagster compares the context annotation by identity, so annotations stay evaluated (no __future__).
@@ -14,12 +15,14 @@ from dagster import AssetExecutionContext
 
 from assets.common.bronze_writer import bronze_schema
 from assets.common.contracts import Contract, contracts_for
-from assets.common.ingest import IngestReport
+from assets.common.ingest import UNCHANGED, IngestReport, ingest_unless_unchanged
 from assets.common.paths import LakePaths
 from orchestration.partitions import trading_day_partitions
 from orchestration.resources import LakeSettings
 
 IngestDay = Callable[..., IngestReport]
+# Run tag that makes every day of the run ingest again, even when its landing files are unchanged.
+REINGEST_TAG = "marginlake/reingest"
 
 
 def bronze_key(contract: Contract) -> dg.AssetKey:
@@ -90,6 +93,7 @@ def table_metadata(paths: LakePaths, contract: Contract, reports: list[IngestRep
         "files": sum(len(t.files) for t in tables),
         "unreadable_files": len(unreadable),
         "business_dates": ", ".join(r.business_date for r in reports),
+        "unchanged_skipped": ", ".join(r.business_date for r in reports if r.status == UNCHANGED) or "none",
         "batch_ids": ", ".join(r.batch_id for r in reports),
         "path": dg.MetadataValue.path(str(bronze)),
         "quarantine_path": dg.MetadataValue.path(str(quarantine)),
@@ -111,9 +115,17 @@ def build_bronze_multi_asset(source: str, ingest_day: IngestDay) -> dg.AssetsDef
     )
     def _ingest(context: AssetExecutionContext, settings: LakeSettings) -> Iterator[dg.MaterializeResult]:
         paths = settings.paths
+        force = context.op_execution_context.get_tag(REINGEST_TAG) == "force"
         reports = []
         for business_date in context.partition_keys:
-            report = ingest_day(paths, business_date, batch_id=f"{context.run_id}:{business_date}")
+            report = ingest_unless_unchanged(
+                paths,
+                source,
+                business_date,
+                ingest_day,
+                batch_id=f"{context.run_id}:{business_date}",
+                force=force,
+            )
             for item in report.unreadable_files:
                 context.log.warning(f"Unreadable file, set aside in quarantine/_files: {item.message}")
             for note in report.notes:

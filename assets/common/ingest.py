@@ -3,6 +3,11 @@
 An IngestReport records, per table, which files were read and where every row went, and lists
 the files that could not be read at all. It is written last, as the partition's manifest, so the
 bronze checks can prove rows_in = rows_accepted + rows_quarantined for exactly this batch.
+
+Two rules need bronze itself rather than the batch alone: a fact row whose key bronze already
+holds under another business date is quarantined (bronze_duplicates.py), and a day whose landing
+files all carry the content hashes its manifest recorded is not ingested again. A day's files are
+staged and published together when it finishes, so a killed run leaves the previous day whole.
 """
 
 from __future__ import annotations
@@ -10,20 +15,35 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from assets.common.bronze_writer import Batch, write_bronze, write_quarantine, write_text_atomic
-from assets.common.contracts import Contract
+from assets.common.bronze_duplicates import quarantine_bronze_duplicates
+from assets.common.bronze_writer import (
+    Batch,
+    StagedFile,
+    bronze_file,
+    bronze_table,
+    file_batch_id,
+    quarantine_file,
+    quarantine_file_table,
+    stage_parquet,
+    write_parquet_atomic,
+    write_text_atomic,
+)
+from assets.common.contracts import Contract, contracts_for
 from assets.common.paths import LakePaths
 from assets.common.pii import tokenize_columns
 from assets.common.validate import ValidationResult, validate_batch
 
 MANIFESTS_DIR = "_manifests"
 FILES_DIR = "_files"
+INGESTED = "ingested"
+UNCHANGED = "unchanged, skipped"
 
 
 @dataclass
@@ -38,6 +58,7 @@ class TableReport:
     bronze_path: str
     quarantine_path: str
     contract_version: str = ""
+    contract_sha256: str = ""
 
 
 @dataclass
@@ -58,6 +79,7 @@ class IngestReport:
     unreadable_files: list[UnreadableFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     file_sha256: dict[str, str] = field(default_factory=dict)
+    status: str = INGESTED
 
     @classmethod
     def start(cls, source: str, business_date: str, batch: Batch) -> IngestReport:
@@ -94,6 +116,11 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def contract_sha256(contract: Contract) -> str:
+    """The contract file's content hash: a partition built under another contract text is stale."""
+    return file_sha256(contract.path)
 
 
 def manifest_path(paths: LakePaths, source: str, business_date: str) -> Path:
@@ -150,16 +177,33 @@ def publish_table(
     batch: Batch,
     files: list[str],
     rows_in: int,
+    staged: list[StagedFile] | None = None,
 ) -> TableReport:
-    """Tokenize the contract's PII columns, then write bronze and quarantine for the partition."""
+    """Quarantine fact keys bronze already holds, tokenize PII, then write bronze and quarantine.
+
+    With `staged`, the two files are written beside their final names and appended there for the
+    caller to commit; otherwise each replaces its partition at once.
+    """
     if rows_in != result.rows_in:
         raise RuntimeError(
             f"{contract.key} {business_date}: {rows_in} rows read but {result.accepted.num_rows} accepted "
             f"+ {result.quarantined.num_rows} quarantined; refusing to write an unaccounted partition."
         )
+    result = quarantine_bronze_duplicates(paths, contract, business_date, result)
     accepted = tokenize_columns(result.accepted, contract.pii_columns)
-    bronze = write_bronze(paths, contract, business_date, accepted, batch)
-    quarantine = write_quarantine(paths, contract, business_date, result.quarantined, batch)
+    bronze, quarantine = (
+        bronze_file(paths, contract, business_date),
+        quarantine_file(paths, contract, business_date),
+    )
+    outputs = (
+        (bronze_table(contract, accepted, batch), bronze),
+        (quarantine_file_table(result.quarantined, batch), quarantine),
+    )
+    for table, path in outputs:
+        if staged is None:
+            write_parquet_atomic(table, path)
+        else:
+            staged.append(stage_parquet(table, path))
     return TableReport(
         table=contract.table,
         files=files,
@@ -169,6 +213,7 @@ def publish_table(
         bronze_path=relative_to_home(paths, bronze),
         quarantine_path=relative_to_home(paths, quarantine),
         contract_version=contract.version,
+        contract_sha256=contract_sha256(contract),
     )
 
 
@@ -198,6 +243,7 @@ class DayIngest:
         self.batch = Batch.new(batch_id)
         self.report = IngestReport.start(source, business_date, self.batch)
         self._originals: dict[str, Path] = {}
+        self._staged: dict[Path, StagedFile] = {}
 
     def rel(self, path: Path) -> str:
         return relative_to_home(self.paths, path)
@@ -219,14 +265,98 @@ class DayIngest:
     def publish(
         self, contract: Contract, result: ValidationResult, files: list[str], rows_in: int
     ) -> TableReport:
+        staged: list[StagedFile] = []
         table_report = publish_table(
-            self.paths, contract, self.business_date, result, self.batch, files, rows_in
+            self.paths, contract, self.business_date, result, self.batch, files, rows_in, staged
         )
+        for item in staged:
+            self._staged[item.target] = item
         self.report.tables[contract.table] = table_report
         return table_report
 
     def finish(self) -> IngestReport:
-        """Set unreadable files aside and write the manifest, last, so it describes only complete writes."""
+        """Set unreadable files aside, publish every staged file, then write the manifest.
+
+        Until here nothing in bronze or quarantine has changed, so a process killed while the
+        day's files were being written leaves the previous day whole; the manifest comes last,
+        so it describes only complete writes.
+        """
         quarantine_files(self.paths, self.report, self._originals)
+        for item in self._staged.values():
+            item.commit()
+        self._staged.clear()
         write_manifest(self.paths, self.report)
         return self.report
+
+
+def _landing_unchanged(paths: LakePaths, report: IngestReport) -> bool:
+    """Every file the manifest hashed is there with the same hash, and its folders hold no new file."""
+    recorded = report.file_sha256
+    folders = {(paths.home / rel).parent for rel in recorded}
+    present = {
+        relative_to_home(paths, p)
+        for folder in folders
+        if folder.is_dir()
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    }
+    if present != set(recorded):
+        return False
+    return all(file_sha256(paths.home / rel) == digest for rel, digest in recorded.items())
+
+
+def _written_as_recorded(paths: LakePaths, report: IngestReport) -> bool:
+    """Every table of the source was written by the manifest's batch under today's contract text."""
+    for contract in contracts_for(report.source):
+        table = report.tables.get(contract.table)
+        if table is None or table.contract_sha256 != contract_sha256(contract):
+            return False
+        for path in (
+            bronze_file(paths, contract, report.business_date),
+            quarantine_file(paths, contract, report.business_date),
+        ):
+            if not path.is_file() or file_batch_id(path) != report.batch_id:
+                return False
+    return True
+
+
+def unchanged_report(paths: LakePaths, source: str, business_date: str) -> IngestReport | None:
+    """The day's manifest if ingesting again would change nothing, else None.
+
+    Nothing changes when the landing files are byte for byte those the manifest hashed, no file
+    was added, and bronze and quarantine still hold the manifest's batch under the same contracts.
+    A day whose manifest hashed no file at all (nothing arrived, or a database source) is never
+    taken as unchanged.
+    """
+    report = read_manifest(paths, source, business_date)
+    if report is None or not report.file_sha256:
+        return None
+    if not _written_as_recorded(paths, report) or not _landing_unchanged(paths, report):
+        return None
+    return report
+
+
+def ingest_unless_unchanged(
+    paths: LakePaths,
+    source: str,
+    business_date: str,
+    ingest_day: Callable[..., IngestReport],
+    *,
+    batch_id: str | None = None,
+    force: bool = False,
+) -> IngestReport:
+    """`ingest_day(paths, business_date, batch_id=...)`, unless the day is unchanged since its manifest.
+
+    A skipped day returns its manifest with status "unchanged, skipped" and writes nothing, so
+    ingesting the same files twice adds nothing; `force` ingests (and replaces the day) regardless.
+    """
+    if not force:
+        previous = unchanged_report(paths, source, business_date)
+        if previous is not None:
+            previous.status = UNCHANGED
+            previous.notes = [
+                f"{source} {business_date}: every landing file has the content hash recorded by batch "
+                f"{previous.batch_id}; {UNCHANGED}."
+            ]
+            return previous
+    return ingest_day(paths, business_date, batch_id=batch_id)

@@ -1,6 +1,7 @@
 """Blocking checks on the marketing bronze tables.
 
-rows_accounted_for and bronze_schema_matches_contract, per table; see assets/common/bronze_checks.py.
+rows_accounted_for, bronze_schema_matches_contract and quality_gate, per table; see
+assets/common/bronze_checks.py.
 """
 
 from __future__ import annotations

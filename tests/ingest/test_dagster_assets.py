@@ -50,7 +50,11 @@ def test_one_partitioned_multi_asset_per_source_with_blocking_checks(source):
     assert all(spec.kinds == {"parquet"} for spec in assets_def.specs)
     assert all(spec.description for spec in assets_def.specs)
     names = {(c.asset_key.path[-1], c.name) for c in checks_def.check_keys}
-    assert names == {(t, n) for t in tables for n in ("rows_accounted_for", "bronze_schema_matches_contract")}
+    assert names == {
+        (t, n)
+        for t in tables
+        for n in ("rows_accounted_for", "bronze_schema_matches_contract", "quality_gate")
+    }
     assert all(spec.blocking for spec in checks_def.check_specs)
 
 
@@ -111,7 +115,11 @@ def test_materializing_a_range_in_one_run_passes_the_checks(paths):
         metadata["rows_quarantined"].value,
     ) == (4, 2, 2)
     checks = result.get_asset_check_evaluations()
-    assert {c.check_name for c in checks} == {"rows_accounted_for", "bronze_schema_matches_contract"}
+    assert {c.check_name for c in checks} == {
+        "rows_accounted_for",
+        "bronze_schema_matches_contract",
+        "quality_gate",
+    }
     assert all(c.passed for c in checks)
     assert "2 business date(s) checked" in checks[0].description
 
