@@ -3,11 +3,15 @@
 --   average_cost  moving average: a buy blends its price into the average, a sell leaves it
 --                 unchanged, and a buy into a flat position starts afresh at its price. It is
 --                 computed fill by fill with a recursive CTE in exact integer units of 10^-8,
---                 rounded half away from zero to 8 decimals at each buy; commissions and taxes
---                 are not part of it (they are booked in the ledger).
+--                 rounded half away from zero to 8 decimals at each buy (macro
+--                 position_moving_average_ctes, shared with int_position_states); commissions
+--                 and taxes are not part of it (they are booked in the ledger).
 --   valuation     at the instrument's latest end-of-day close on or before the day (price_date
 --                 says which); market value, unrealized P&L and collateral value (market value
---                 x haircut) are rounded half away from zero to the fen, per position.
+--                 x haircut) are rounded half away from zero to the fen, per position. The haircut
+--                 is the one in force on the day (int_instrument_params_resolved).
+--   limit-down    is_limit_down_locked when the instrument closed the day at its limit-down price:
+--                 sellers queue at the limit, so a forced sale may not fill.
 with recursive
 
 fills as (
@@ -22,9 +26,9 @@ eod_prices as (
 
 ),
 
-instruments as (
+instrument_params as (
 
-    select * from {{ ref('stg_platform__instruments') }}
+    select * from {{ ref('int_instrument_params_resolved') }}
 
 ),
 
@@ -34,67 +38,11 @@ trading_days as (
 
 ),
 
-sequenced_fills as (
-
-    select
-        account_id,
-        instrument_id,
-        side,
-        {{ decimal_to_units('quantity') }} as quantity_units,
-        case
-            when side = 'buy' then {{ decimal_to_units('quantity') }}
-            else -{{ decimal_to_units('quantity') }}
-        end as signed_quantity_units,
-        {{ decimal_to_units('price') }} as price_units,
-        row_number() over (
-            partition by account_id, instrument_id order by executed_at, fill_id
-        ) as fill_sequence,
-        trade_date
-    from fills
-
-),
-
-moving_average as (
-
-    select
-        account_id,
-        instrument_id,
-        fill_sequence,
-        signed_quantity_units as position_units,
-        price_units as average_cost_units,
-        trade_date
-    from sequenced_fills
-    where fill_sequence = 1
-
-    union all
-
-    select
-        moving_average.account_id,
-        moving_average.instrument_id,
-        sequenced_fills.fill_sequence,
-        moving_average.position_units + sequenced_fills.signed_quantity_units as position_units,
-        case
-            when sequenced_fills.side <> 'buy' then moving_average.average_cost_units
-            when moving_average.position_units <= 0 then sequenced_fills.price_units
-            else {{ divide_units_rounded(
-                'moving_average.position_units * moving_average.average_cost_units'
-                ~ ' + sequenced_fills.quantity_units * sequenced_fills.price_units',
-                'moving_average.position_units + sequenced_fills.quantity_units'
-            ) }}
-        end as average_cost_units,
-        sequenced_fills.trade_date
-    from moving_average
-    inner join sequenced_fills
-        on
-            moving_average.account_id = sequenced_fills.account_id
-            and moving_average.instrument_id = sequenced_fills.instrument_id
-            and moving_average.fill_sequence + 1 = sequenced_fills.fill_sequence
-
-),
+{{ position_moving_average_ctes('fills') }},
 
 last_fills_of_day as (
 
-    select * from moving_average
+    select * from position_states
     qualify row_number() over (
         partition by account_id, instrument_id, trade_date order by fill_sequence desc
     ) = 1
@@ -123,6 +71,7 @@ closes as (
     select
         instrument_id,
         close_price,
+        limit_down_price,
         trade_date as price_date,
         lead(trade_date) over (partition by instrument_id order by trade_date) as next_price_date
     from eod_prices
@@ -155,10 +104,16 @@ valued as (
     select
         daily_positions.account_id,
         daily_positions.instrument_id,
+        instrument_params.concentration_group,
+        instrument_params.haircut_source,
         {{ units_to_decimal('daily_positions.position_units') }} as quantity,
         {{ units_to_decimal('daily_positions.average_cost_units') }} as average_cost,
         closes.close_price,
-        instruments.haircut,
+        instrument_params.haircut,
+        coalesce(
+            closes.price_date = daily_positions.as_of_date and closes.close_price <= closes.limit_down_price,
+            false
+        ) as is_limit_down_locked,
         closes.price_date,
         daily_positions.last_fill_date,
         daily_positions.as_of_date
@@ -168,8 +123,14 @@ valued as (
             daily_positions.instrument_id = closes.instrument_id
             and daily_positions.as_of_date >= closes.price_date
             and (closes.next_price_date is null or daily_positions.as_of_date < closes.next_price_date)
-    left join instruments
-        on daily_positions.instrument_id = instruments.instrument_id
+    left join instrument_params
+        on
+            daily_positions.instrument_id = instrument_params.instrument_id
+            and daily_positions.as_of_date >= instrument_params.effective_from
+            and (
+                instrument_params.effective_to is null
+                or daily_positions.as_of_date < instrument_params.effective_to
+            )
 
 ),
 
@@ -178,13 +139,16 @@ final as (
     select
         account_id,
         instrument_id,
+        concentration_group,
+        haircut_source,
         quantity,
         average_cost,
         close_price,
         haircut,
-        cast(quantity * close_price as decimal(38, 2)) as market_value,
-        cast(quantity * (close_price - average_cost) as decimal(38, 2)) as unrealized_pnl,
-        cast(cast(quantity * close_price as decimal(38, 2)) * haircut as decimal(38, 2)) as collateral_value,
+        {{ position_market_value('quantity', 'close_price') }} as market_value,
+        {{ position_unrealized_pnl('quantity', 'close_price', 'average_cost') }} as unrealized_pnl,
+        {{ position_collateral_value('quantity', 'close_price', 'haircut') }} as collateral_value,
+        is_limit_down_locked,
         price_date,
         last_fill_date,
         as_of_date

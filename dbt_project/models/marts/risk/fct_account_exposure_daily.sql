@@ -88,9 +88,9 @@ totals as (
 
     select
         *,
-        cast(
-            financing_principal + accrued_interest + fees_due + deficit_receivable as decimal(38, 2)
-        ) as liabilities,
+        {{ exposure_liabilities(
+            'financing_principal', 'accrued_interest', 'fees_due', 'deficit_receivable'
+        ) }} as liabilities,
         cast(cash + long_market_value as decimal(38, 2)) as total_assets
     from balances_and_positions
 
@@ -114,22 +114,15 @@ with_lines as (
 
 ),
 
--- x* = 1 - (R*D - C) / MV = (C + MV - R*D) / MV: the uniform price drop that takes the
--- account to line R; zero or negative means the account is already through the line.
+-- The formulas (risk state, leverage, MCR, concentration, distances x* = 1 - (R*D - C) / MV)
+-- are the macros of macros/risk_exposure.sql, shared with fct_account_exposure_intraday.
 exposure as (
 
     select
         account_id,
         client_id,
         product_id,
-        case
-            when equity < 0 then 'deficit'
-            when liabilities <= 0 then 'normal'
-            when total_assets < close_line * liabilities then 'liquidating'
-            when total_assets < call_line * liabilities then 'call'
-            when total_assets < warning_line * liabilities then 'warning'
-            else 'normal'
-        end as risk_state,
+        {{ margin_risk_state() }} as risk_state,
         line_basis,
         cash,
         long_market_value,
@@ -143,37 +136,16 @@ exposure as (
         equity,
         unrealized_pnl,
         position_count,
-        case
-            when equity > 0 then {{ divide_decimal('total_assets', 'equity') }}
-        end as leverage,
-        case
-            when liabilities > 0 then {{ divide_decimal('total_assets', 'liabilities') }}
-        end as maintenance_collateral_ratio,
-        case
-            when long_market_value > 0
-                then {{ divide_decimal('largest_position_value', 'long_market_value') }}
-        end as largest_position_share,
-        case
-            when long_market_value > 0
-                then {{ divide_decimal(
-                    'sum_of_squared_market_values', 'long_market_value * long_market_value', input_scale=4
-                ) }}
-        end as hhi,
+        {{ exposure_leverage() }} as leverage,
+        {{ maintenance_collateral_ratio() }} as maintenance_collateral_ratio,
+        {{ largest_position_share() }} as largest_position_share,
+        {{ position_hhi() }} as hhi,
         warning_line,
         call_line,
         close_line,
-        case
-            when liabilities > 0 and long_market_value > 0
-                then {{ divide_decimal('total_assets - warning_line * liabilities', 'long_market_value') }}
-        end as distance_to_warning,
-        case
-            when liabilities > 0 and long_market_value > 0
-                then {{ divide_decimal('total_assets - call_line * liabilities', 'long_market_value') }}
-        end as distance_to_call,
-        case
-            when liabilities > 0 and long_market_value > 0
-                then {{ divide_decimal('total_assets - close_line * liabilities', 'long_market_value') }}
-        end as distance_to_close,
+        {{ distance_to_line('warning_line') }} as distance_to_warning,
+        {{ distance_to_line('call_line') }} as distance_to_call,
+        {{ distance_to_line('close_line') }} as distance_to_close,
         as_of_date
     from with_lines
 
