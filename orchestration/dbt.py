@@ -15,8 +15,10 @@ from orchestration.dbt_project import dbt_project
 from orchestration.partitions import trading_day_partitions
 from orchestration.resources import LakeSettings
 
-# Models tagged like this are incremental by trading day and receive the partition window as vars.
-PARTITIONED_SELECTOR = "tag:partitioned"
+# Models tagged `partitioned` are incremental by trading day and receive the partition window as
+# vars; everything downstream of them is built in the same step, so the unpartitioned group never
+# depends on the partitioned one and each job runs dbt in exactly two steps.
+PARTITIONED_SELECTOR = "tag:partitioned+"
 # Everything that writes warehouse.duckdb runs in this pool (limit 1): DuckDB allows one writer.
 WAREHOUSE_POOL = "warehouse_writer"
 
