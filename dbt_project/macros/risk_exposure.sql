@@ -87,3 +87,14 @@
             then {{ divide_decimal(total_assets ~ ' - ' ~ line ~ ' * ' ~ liabilities, long_market_value) }}
     end
 {%- endmacro %}
+
+
+{#- One summed change column per exposure component (<component>_change), for the GL mapping of
+    the exposure_gl_accounts seed; int_account_balances_daily and int_account_balance_changes
+    both use it so a component added to the seed is added to both. -#}
+{% macro exposure_component_changes(component_column, amount_column) %}
+    {%- for component in ['client_cash', 'financing_principal', 'accrued_interest', 'deficit_receivable', 'fees_receivable'] %}
+        sum(case when {{ component_column }} = '{{ component }}' then {{ amount_column }} else 0 end)
+            as {{ component }}_change{{ ',' if not loop.last }}
+    {%- endfor %}
+{% endmacro %}

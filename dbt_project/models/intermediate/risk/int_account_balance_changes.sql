@@ -36,41 +36,7 @@ journal_changes as (
         postings.txn_id,
         postings.account_id,
         postings.txn_type,
-        sum(
-            case
-                when exposure_gl_accounts.exposure_component = 'client_cash'
-                    then postings.signed_amount
-                else 0
-            end
-        ) as client_cash_change,
-        sum(
-            case
-                when exposure_gl_accounts.exposure_component = 'financing_principal'
-                    then postings.signed_amount
-                else 0
-            end
-        ) as financing_principal_change,
-        sum(
-            case
-                when exposure_gl_accounts.exposure_component = 'accrued_interest'
-                    then postings.signed_amount
-                else 0
-            end
-        ) as accrued_interest_change,
-        sum(
-            case
-                when exposure_gl_accounts.exposure_component = 'deficit_receivable'
-                    then postings.signed_amount
-                else 0
-            end
-        ) as deficit_receivable_change,
-        sum(
-            case
-                when exposure_gl_accounts.exposure_component = 'fees_receivable'
-                    then postings.signed_amount
-                else 0
-            end
-        ) as fees_receivable_change,
+        {{ exposure_component_changes('exposure_gl_accounts.exposure_component', 'postings.signed_amount') }},
         postings.booking_date
     from postings
     inner join exposure_gl_accounts
