@@ -98,3 +98,37 @@
             as {{ component }}_change{{ ',' if not loop.last }}
     {%- endfor %}
 {% endmacro %}
+
+
+{#- The exposure columns every exposure mart has, in their documented order, from a relation with
+    the balances, position totals, equity and lines of an account at one moment (fct_account_exposure_daily
+    at the close, fct_account_exposure_intraday at each snapshot). -#}
+{% macro exposure_columns() %}
+    account_id,
+    client_id,
+    product_id,
+    {{ margin_risk_state() }} as risk_state,
+    line_basis,
+    cash,
+    long_market_value,
+    collateral_value,
+    financing_principal,
+    accrued_interest,
+    fees_due,
+    deficit_receivable,
+    liabilities,
+    total_assets,
+    equity,
+    unrealized_pnl,
+    position_count,
+    {{ exposure_leverage() }} as leverage,
+    {{ maintenance_collateral_ratio() }} as maintenance_collateral_ratio,
+    {{ largest_position_share() }} as largest_position_share,
+    {{ position_hhi() }} as hhi,
+    warning_line,
+    call_line,
+    close_line,
+    {{ distance_to_line('warning_line') }} as distance_to_warning,
+    {{ distance_to_line('call_line') }} as distance_to_call,
+    {{ distance_to_line('close_line') }} as distance_to_close
+{% endmacro %}

@@ -119,33 +119,7 @@ with_lines as (
 exposure as (
 
     select
-        account_id,
-        client_id,
-        product_id,
-        {{ margin_risk_state() }} as risk_state,
-        line_basis,
-        cash,
-        long_market_value,
-        collateral_value,
-        financing_principal,
-        accrued_interest,
-        fees_due,
-        deficit_receivable,
-        liabilities,
-        total_assets,
-        equity,
-        unrealized_pnl,
-        position_count,
-        {{ exposure_leverage() }} as leverage,
-        {{ maintenance_collateral_ratio() }} as maintenance_collateral_ratio,
-        {{ largest_position_share() }} as largest_position_share,
-        {{ position_hhi() }} as hhi,
-        warning_line,
-        call_line,
-        close_line,
-        {{ distance_to_line('warning_line') }} as distance_to_warning,
-        {{ distance_to_line('call_line') }} as distance_to_call,
-        {{ distance_to_line('close_line') }} as distance_to_close,
+        {{ exposure_columns() }},
         as_of_date
     from with_lines
 
