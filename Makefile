@@ -37,7 +37,7 @@ test-fast: manifest
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models --disable-progress-bar
+	$(BIN)/sqlfluff lint dbt_project/models --disable-progress-bar --processes 2
 
 format: setup
 	$(BIN)/ruff format .
