@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export GX_ANALYTICS_ENABLED := false
 SCALE ?= S
 
-.PHONY: setup manifest demo test test-fast lint format ui clean
+.PHONY: setup manifest demo test test-fast lint format ui clean bench
 
 setup: $(VENV)/.installed
 
@@ -43,6 +43,12 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/sqlfluff fix dbt_project/models --disable-progress-bar
+
+# Benchmarks in their own lake (default $(MARGINLAKE_HOME)/bench_<scale>, wiped at each run): make bench SCALE=XS|S|M.
+# Writes benchmarks/results/<scale>.json and .md; see benchmarks/README.md.
+BENCH_HOME ?= $(MARGINLAKE_HOME)/bench_$(SCALE)
+bench: manifest
+	$(BIN)/python -m benchmarks.run --scale $(SCALE) --home $(BENCH_HOME)
 
 ui: manifest
 	mkdir -p $(DAGSTER_HOME)

@@ -1,0 +1,1 @@
+"""Benchmarks of the marginlake pipeline: stage by stage, against baselines, at several scales."""

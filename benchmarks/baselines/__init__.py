@@ -1,0 +1,1 @@
+"""What the pipeline's stages are measured against: the engine's limit and what a user would write."""

@@ -1,0 +1,243 @@
+"""The benchmark harness: `python -m benchmarks.run --scale S` (or `make bench SCALE=S`).
+
+Generates the sample platform at a scale into its own lake, runs the pipeline stage by stage,
+each stage in a child process of its own, together with the baselines, and writes
+benchmarks/results/<scale>.json and .md: wall time, rows per second and peak memory per stage,
+and where each target stands. See benchmarks/README.md for the method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from assets.common.ingest import manifest_path, read_manifest
+from assets.common.paths import PROJECT_ROOT, LakePaths
+from benchmarks.history import link_history, link_landing
+from benchmarks.measure import run_child
+from benchmarks.report import machine_info, render_markdown, targets
+from benchmarks.scales import Scale, get_scale
+from simulator import simulated_days
+
+SOURCES = ("ticks", "platform", "bank_statements", "marketing")
+CONVERTIBLE = ("ticks", "platform", "marketing")
+MARKER = ".marginlake_benchmark_lake"
+DEFAULT_RESULTS = PROJECT_ROOT / "benchmarks" / "results"
+
+
+class Harness:
+    """Runs stages in order, prints progress, and keeps one record per stage."""
+
+    def __init__(self, scale: Scale, home: Path) -> None:
+        self.scale = scale
+        self.home = home
+        self.records: list[dict[str, Any]] = []
+        self.failed = False
+        self.started = time.perf_counter()
+
+    def env(self, home: Path) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            MARGINLAKE_HOME=str(home),
+            DAGSTER_HOME=str(home / "dagster"),
+            DO_NOT_TRACK="1",
+            GX_ANALYTICS_ENABLED="false",
+            MARGINLAKE_START_DATE=self.scale.start,
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def stage(
+        self,
+        name: str,
+        stage: str,
+        *,
+        kind: str = "pipeline",
+        home: Path | None = None,
+        rows: int | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Run one stage in its own process; a failed stage is recorded and the run goes on."""
+        home = home or self.home
+        logs = self.home / "bench" / "logs"
+        result_file = logs / f"{name.replace('/', '_')}.result.json"
+        elapsed = time.perf_counter() - self.started
+        print(f"[{elapsed:7.0f}s] {name} ...", flush=True)
+        m = run_child(
+            [
+                "-m",
+                "benchmarks.stage",
+                stage,
+                "--home",
+                str(home),
+                "--args",
+                json.dumps(kwargs),
+                "--result",
+                str(result_file),
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.env(home),
+            log=logs / f"{name.replace('/', '_')}.log",
+            result_file=result_file,
+        )
+        count = rows if rows is not None else m.result.get("rows")
+        record = {
+            "stage": name,
+            "kind": kind,
+            "status": "ok" if m.returncode == 0 else "failed",
+            "wall_s": round(m.wall_s, 2),
+            "rows": count,
+            "rows_per_s": round(count / m.wall_s) if count and m.wall_s > 0 else None,
+            "peak_mib": round(m.peak_mib, 1),
+            "peak_tree_mib": round(m.peak_tree_mib, 1),
+            "peak_process_mib": round(m.peak_process_mib, 1),
+            "details": m.result.get("details", {}),
+        }
+        self.records.append(record)
+        if m.returncode != 0:
+            self.failed = True
+            record["error"] = m.stderr_tail
+            print(
+                f"          FAILED (exit {m.returncode}); last lines of the log:\n{m.stderr_tail}", flush=True
+            )
+        else:
+            rate = f", {record['rows_per_s']:,} rows/s" if record["rows_per_s"] else ""
+            print(f"          {m.wall_s:.1f} s{rate}, peak {m.peak_mib:.0f} MiB", flush=True)
+        return record
+
+    def not_available(self, name: str, reason: str) -> None:
+        self.records.append({"stage": name, "kind": "pipeline", "status": "not available", "note": reason})
+        print(f"          {name}: not available ({reason})", flush=True)
+
+
+def bronze_rows(home: Path) -> int:
+    """Rows in bronze: what a full build reads (bronze tables only, not staging areas or manifests)."""
+    import pyarrow.parquet as pq
+
+    total = 0
+    for path in (home / "bronze").glob("*/*/business_date=*/*.parquet"):
+        if not path.parts[-3].startswith("_"):
+            total += pq.ParquetFile(path).metadata.num_rows
+    return total
+
+
+def day_rows_in(home: Path, day: str) -> int:
+    """Landing rows one end-of-day run took in, from the manifests it wrote."""
+    paths = LakePaths(home)
+    total = 0
+    for source in SOURCES:
+        if manifest_path(paths, source, day).is_file():
+            report = read_manifest(paths, source, day)
+            total += report.rows_in if report else 0
+    return total
+
+
+def prepare_home(home: Path) -> None:
+    """Start from an empty lake; refuse to wipe a folder this harness did not create."""
+    if home.exists() and any(home.iterdir()) and not (home / MARKER).exists():
+        raise SystemExit(f"{home} exists and is not a benchmark lake; pass another --home.")
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    (home / MARKER).write_text("created by benchmarks/run.py; deleted at the start of every run\n")
+
+
+def run(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
+    prepare_home(home)
+    h = Harness(scale, home)
+    days = [d.isoformat() for d in simulated_days(start=scale.start, days=scale.days)]
+    first, last = days[0], days[-1]
+    print(f"Benchmark at scale {scale.name}: {asdict(scale)}; lake {home}", flush=True)
+
+    h.stage("simulate", "simulate", scale=asdict(scale))
+    h.stage("dbt compile (for the raw-SQL baseline)", "compile_dbt", kind="preparation")
+    for source in SOURCES:
+        h.stage(f"ingest {source}", "ingest", source=source, days=days)
+    for source in CONVERTIBLE:
+        h.stage(f"duckdb convert {source}", "convert", kind="baseline", source=source, days=days)
+    read = bronze_rows(home)
+    h.stage("dbt full build (Dagster + dbt)", "dbt_build", rows=read, first=first, last=last)
+    h.stage("raw SQL in DuckDB (no Dagster, no dbt)", "raw_sql", kind="baseline", rows=read)
+    h.stage("exposure mart inputs to Parquet", "exposure_inputs", kind="preparation")
+    h.stage("exposure mart: DuckDB (mart SQL)", "exposure_duckdb", kind="baseline")
+    h.stage("exposure mart: pandas", "exposure_pandas", kind="baseline")
+
+    probe = h.stage("ML assets in the Definitions", "ml_probe", kind="preparation")
+    for ml_stage, label in (
+        ("features", "feature building"),
+        ("training", "training"),
+        ("scoring", "scoring"),
+    ):
+        if probe.get("status") == "ok" and probe["details"].get(ml_stage):
+            h.stage(label, "ml", stage=ml_stage, first=first, last=last)
+        else:
+            h.not_available(label, "no ML assets for it in the Definitions yet")
+
+    # One trading day on top of N days of history: a lake holding days[:N] (hard links), built
+    # by one dbt run, then the end-of-day job for days[N], measured; then grow to the next N.
+    history = home / "history"
+    src, dst = LakePaths(home), LakePaths(history)
+    link_landing(src, dst, days)
+    built = 0
+    for n in scale.history:
+        link_history(src, dst, days[:n])
+        if built < n:
+            h.stage(
+                f"history build to {n} days",
+                "dbt_build",
+                kind="preparation",
+                home=history,
+                first=days[built],
+                last=days[n - 1],
+            )
+        record = h.stage(
+            f"one trading day on {n} days of history", "eod", home=history, first=days[n], last=days[n]
+        )
+        record["rows"] = day_rows_in(history, days[n])
+        record["history_days"] = n
+        if record["rows"] and record["wall_s"]:
+            record["rows_per_s"] = round(record["rows"] / record["wall_s"])
+        built = n + 1
+
+    total = time.perf_counter() - h.started
+    doc = {
+        "scale": asdict(scale),
+        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "total_wall_s": round(total, 1),
+        "machine": machine_info(),
+        "stages": h.records,
+    }
+    doc["targets"] = targets(doc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{scale.name}.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
+    (out_dir / f"{scale.name}.md").write_text(render_markdown(doc))
+    print(f"\nDone in {total:.0f} s; wrote {out_dir / (scale.name + '.json')} and .md", flush=True)
+    print(render_markdown(doc), flush=True)
+    doc["failed"] = h.failed
+    return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    p.add_argument("--scale", default="S", help="XS, S or M (benchmarks/scales.py)")
+    p.add_argument(
+        "--home", default=None, help="the benchmark's own lake (default: $BENCH_HOME or a temp dir)"
+    )
+    p.add_argument("--out", default=str(DEFAULT_RESULTS), help="where <scale>.json and .md go")
+    args = p.parse_args(argv)
+    scale = get_scale(args.scale)
+    default_home = Path(os.environ.get("TMPDIR", "/tmp")) / f"marginlake_bench_{scale.name}"
+    home = Path(args.home or os.environ.get("BENCH_HOME") or default_home).resolve()
+    doc = run(scale, home, Path(args.out).resolve())
+    return 1 if doc["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
