@@ -67,3 +67,22 @@ def test_rerun_changes_no_row_count(built_lake):
     assert first.bronze == second.bronze
     assert first.quarantine == second.quarantine
     assert first.marts == second.marts
+
+
+def test_every_example_query_of_the_analyst_guide_runs(built_lake):
+    """The SQL in dbt_project/README.md is what analysts copy: it must run on a built lake."""
+    import re
+
+    import duckdb
+
+    from assets.common.paths import PROJECT_ROOT
+
+    guide = (PROJECT_ROOT / "dbt_project" / "README.md").read_text()
+    queries = re.findall(r"```sql\n(.*?)```", guide, re.S)
+    assert len(queries) >= 5
+    with duckdb.connect(str(built_lake["paths"].warehouse), read_only=True) as con:
+        for query in queries:
+            try:
+                con.execute(query).fetchall()
+            except duckdb.Error as exc:
+                pytest.fail(f"README query failed: {exc}\n{query}")
