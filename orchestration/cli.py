@@ -104,6 +104,63 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tabular_roles(args: argparse.Namespace):
+    from ml.tabular import TabularRoles
+
+    def names(value: str | None) -> list[str]:
+        return [v for v in (value or "").split(",") if v]
+
+    return TabularRoles(
+        target=args.target,
+        ids=names(args.id_columns),
+        date=args.date_column,
+        categorical=names(args.categorical),
+        exclude=names(args.exclude),
+        features=names(args.features),
+    )
+
+
+def cmd_train_scorecard(args: argparse.Namespace) -> int:
+    """The credit scorecard method (WoE scorecard + boosting challenger) on any CSV or Parquet file."""
+    from ml.common.binary_run import TrainingGateError
+    from ml.tabular import train_scorecard_file
+
+    paths = LakePaths.from_home(args.home)
+    try:
+        run = train_scorecard_file(
+            args.data, paths.home, _tabular_roles(args), args.model_name, args.holdout_share, args.seed
+        )
+    except TrainingGateError as exc:
+        print(str(exc))
+        return 2
+    s = run.result.metrics()
+    print(
+        f"Version {run.version}: holdout AUC champion {s['champion']['auc']:.3f}, challenger "
+        f"{s['challenger']['auc']:.3f}. {run.result.decision.summary}"
+    )
+    print(f"Scorecard: {run.scorecard}")
+    return 0
+
+
+def cmd_train_anomaly(args: argparse.Namespace) -> int:
+    """The anomaly method (isolation forest + SHAP reasons, daily budget) on any CSV or Parquet file."""
+    from ml.common.binary_run import TrainingGateError
+    from ml.tabular import train_anomaly_file
+
+    paths = LakePaths.from_home(args.home)
+    try:
+        run = train_anomaly_file(args.data, paths.home, _tabular_roles(args), args.model_name, args.budget)
+    except TrainingGateError as exc:
+        print(str(exc))
+        return 2
+    ev = run.run.evaluation.summary()
+    print(
+        f"Version {run.version}: {ev['alerts']} alerts; precision at budget {ev['precision_at_budget']:.3f}."
+    )
+    print(f"Scorecard: {run.scorecard}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="marginlake", description=__doc__)
     p.add_argument("--home", default=None, help="lake folder (default: MARGINLAKE_HOME or ./.marginlake)")
@@ -139,6 +196,38 @@ def parser() -> argparse.ArgumentParser:
     )
     contracts.add_argument("--check", action="store_true", help="only report files that are out of date")
     contracts.set_defaults(func=cmd_contracts)
+
+    def tabular_options(sp: argparse.ArgumentParser, model_name: str) -> None:
+        sp.add_argument("data", help="CSV or Parquet file")
+        sp.add_argument("--id-columns", help="comma-separated row key columns (never features)")
+        sp.add_argument(
+            "--date-column", help="date column: out-of-time split (scorecard) or the day (anomaly)"
+        )
+        sp.add_argument("--categorical", help="comma-separated columns to treat as categorical")
+        sp.add_argument("--exclude", help="comma-separated columns to leave out")
+        sp.add_argument("--features", help="comma-separated feature columns (default: every other column)")
+        sp.add_argument("--model-name", default=model_name, help="folder under <home>/ml/ for the versions")
+
+    scorecard = sub.add_parser(
+        "train-scorecard", help="train and document a scorecard on any CSV/Parquet file"
+    )
+    tabular_options(scorecard, "tabular_scorecard")
+    scorecard.add_argument("--target", required=True, help="0/1 outcome column (1 = bad)")
+    scorecard.add_argument("--holdout-share", type=float, default=0.3)
+    scorecard.add_argument("--seed", type=int, default=0)
+    scorecard.set_defaults(func=cmd_train_scorecard)
+
+    anomaly = sub.add_parser(
+        "train-anomaly", help="train and document an anomaly model on any CSV/Parquet file"
+    )
+    tabular_options(anomaly, "tabular_anomaly")
+    anomaly.add_argument(
+        "--target", help="optional 0/1 column of known anomalies, used only to judge the alerts"
+    )
+    anomaly.add_argument(
+        "--budget", type=int, default=3, help="alerts per day (per file without a date column)"
+    )
+    anomaly.set_defaults(func=cmd_train_anomaly)
 
     query = sub.add_parser("query", help="run read-only SQL against the warehouse")
     query.add_argument("sql")

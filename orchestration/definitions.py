@@ -17,6 +17,7 @@ def build_definitions() -> dg.Definitions:
     from assets.marketing.assets import build_marketing_definitions
     from assets.platform.assets import build_platform_definitions
     from assets.ticks.assets import build_ticks_definitions
+    from ml.definitions import build_ml_definitions
     from orchestration.dbt import WAREHOUSE_POOL, build_dbt_definitions
     from orchestration.jobs import eod_build_job, ingest_job
     from orchestration.schedules import build_eod_schedule
@@ -36,6 +37,7 @@ def build_definitions() -> dg.Definitions:
         build_bank_statements_definitions(),
         build_marketing_definitions(),
         build_dbt_definitions(),
+        build_ml_definitions(),
         wiring,
     )
 

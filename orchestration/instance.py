@@ -33,4 +33,8 @@ def prepare_environment(paths: LakePaths) -> Path:
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # dbt reads the ML scores and alerts back through Parquet globs, which fail on no file at all.
+    from ml.common.lake_output import write_placeholders
+
+    write_placeholders(paths.home)
     return dagster_home

@@ -1,0 +1,1 @@
+"""Model-agnostic building blocks shared by the credit scorecard and the anomaly model."""
