@@ -1,4 +1,5 @@
-"""dbt models as Dagster assets: the incremental, trading-day-partitioned models and everything else."""
+"""dbt models as Dagster assets: the incremental, trading-day-partitioned models, everything else, and
+the models that read the ML outputs back."""
 
 import json
 import os
@@ -17,8 +18,14 @@ from orchestration.resources import LakeSettings
 
 # Models tagged `partitioned` are incremental by trading day and receive the partition window as
 # vars; everything downstream of them is built in the same step, so the unpartitioned group never
-# depends on the partitioned one and each job runs dbt in exactly two steps.
+# depends on the partitioned one (the models reading ML outputs form a third step, below).
 PARTITIONED_SELECTOR = "tag:partitioned+"
+# Models that read what the ML assets write back (the `ml` source: daily credit scores, anomaly
+# alerts) and everything downstream of them form a third group. The ML assets read marts built by
+# the other two groups; if the readers of their outputs sat in those same multi-assets, the
+# dbt -> ML -> dbt chain would be a cycle between steps. Partitioned like the scores they read.
+ML_FED_SELECTOR = "source:ml+"
+UNIT_TESTS_EXCLUDED = ("--exclude-resource-type", "unit_test")
 # Everything that writes warehouse.duckdb runs in this pool (limit 1): DuckDB allows one writer.
 WAREHOUSE_POOL = "warehouse_writer"
 
@@ -31,8 +38,13 @@ def partition_vars(start_date: str, end_date: str) -> dict[str, str]:
 
 
 def dbt_build_args(window: tuple[str, str] | None = None, full_refresh: bool = False) -> list[str]:
-    """CLI arguments for one `dbt build`; a pure function so the wiring has its own tests."""
-    args = ["build"]
+    """CLI arguments for one `dbt build`; a pure function so the wiring has its own tests.
+
+    Unit tests are left out: they check the SQL against hand-computed rows, which only changes
+    with the code, so CI runs them (tests/dbt) and the daily build does not pay for them. Data
+    tests (the invariants, severity error) still run and still block everything downstream.
+    """
+    args = ["build", *UNIT_TESTS_EXCLUDED]
     if window is not None:
         args += ["--vars", json.dumps(partition_vars(*window))]
     if full_refresh:
@@ -75,12 +87,13 @@ def _run_dbt(
 
 @cache
 def build_dbt_definitions() -> dg.Definitions:
-    """Both dbt asset groups; built on first use because it reads the prepared manifest."""
+    """The three dbt asset groups; built on first use because it reads the prepared manifest."""
 
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
         select=PARTITIONED_SELECTOR,
+        exclude=ML_FED_SELECTOR,
         partitions_def=trading_day_partitions(),
         backfill_policy=dg.BackfillPolicy.single_run(),
         dagster_dbt_translator=_translator(),
@@ -98,7 +111,7 @@ def build_dbt_definitions() -> dg.Definitions:
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
-        exclude=PARTITIONED_SELECTOR,
+        exclude=f"{PARTITIONED_SELECTOR} {ML_FED_SELECTOR}",
         dagster_dbt_translator=_translator(),
         pool=WAREHOUSE_POOL,
         name="dbt_models",
@@ -108,8 +121,26 @@ def build_dbt_definitions() -> dg.Definitions:
     ) -> Iterator[Any]:
         yield from _run_dbt(context, dbt, settings, dbt_build_args())
 
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        select=ML_FED_SELECTOR,
+        partitions_def=trading_day_partitions(),
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        dagster_dbt_translator=_translator(),
+        pool=WAREHOUSE_POOL,
+        name="dbt_ml_fed_models",
+    )
+    def dbt_ml_fed_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: LakeSettings
+    ) -> Iterator[Any]:
+        window = context.partition_time_window
+        yield from _run_dbt(
+            context, dbt, settings, dbt_build_args((f"{window.start:%Y-%m-%d}", f"{window.end:%Y-%m-%d}"))
+        )
+
     return dg.Definitions(
-        assets=[dbt_trading_day_models, dbt_models],
+        assets=[dbt_trading_day_models, dbt_models, dbt_ml_fed_models],
         resources={
             "dbt": DbtCliResource(
                 project_dir=dbt_project,

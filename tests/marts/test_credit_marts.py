@@ -88,7 +88,16 @@ def build_credit_growth_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
             LakePaths(home), days[0].isoformat(), days[-1].isoformat(), job_name="ingest_job"
         )
         # Cautious: only the tests of the selected models, not tests of other folders' seeds.
-        _dbt(home, "build", "--select", *MARTS.split(), "--indirect-selection", "cautious")
+        _dbt(
+            home,
+            "build",
+            "--exclude-resource-type",
+            "unit_test",
+            "--select",
+            *MARTS.split(),
+            "--indirect-selection",
+            "cautious",
+        )
     finally:
         for k, v in saved.items():
             if v is None:

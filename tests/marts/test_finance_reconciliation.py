@@ -63,7 +63,17 @@ def _dbt(home, *args: str) -> None:
 
 def _build(home, *extra: str) -> None:
     # Cautious: only the tests of the selected models, not the tests of other folders' models.
-    _dbt(home, "build", "--select", *FINANCE_MARTS, "--indirect-selection", "cautious", *extra)
+    _dbt(
+        home,
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--select",
+        *FINANCE_MARTS,
+        "--indirect-selection",
+        "cautious",
+        *extra,
+    )
 
 
 def _rows(home, sql: str) -> list[tuple]:

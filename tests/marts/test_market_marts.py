@@ -69,7 +69,7 @@ def market_lake(tmp_path_factory):
     try:
         for day in days:
             ingest_ticks_day(paths, day.isoformat())
-        _dbt(home, "build", "--select", MARKET_MARTS)
+        _dbt(home, "build", "--exclude-resource-type", "unit_test", "--select", MARKET_MARTS)
         yield {"home": home, "days": days}
     finally:
         if saved is None:

@@ -74,6 +74,8 @@ def stress_lake(tmp_path_factory, dbt_manifest):
     # outside the selection.
     built = _dbt(
         "build",
+        "--exclude-resource-type",
+        "unit_test",
         "--select",
         "+fct_stress_platform_daily",
         "+fct_platform_concentration_breaches",

@@ -7,18 +7,18 @@ import pytest
 from orchestration.dbt import dbt_build_args, partition_vars
 
 
-def test_plain_build_has_no_vars():
-    assert dbt_build_args() == ["build"]
+def test_plain_build_has_no_vars_and_leaves_unit_tests_to_ci():
+    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
 
 
 def test_partition_window_becomes_min_and_max_date():
     args = dbt_build_args(("2026-03-06", "2026-03-09"))
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"min_date": "2026-03-06", "max_date": "2026-03-09"}
+    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--vars"]
+    assert json.loads(args[4]) == {"min_date": "2026-03-06", "max_date": "2026-03-09"}
 
 
 def test_full_refresh_flag():
-    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+    assert dbt_build_args(full_refresh=True)[-1] == "--full-refresh"
 
 
 def test_empty_window_is_refused():
