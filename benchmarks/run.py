@@ -176,7 +176,7 @@ def run(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
         ("scoring", "scoring"),
     ):
         if probe.get("status") == "ok" and probe["details"].get(ml_stage):
-            h.stage(label, "ml", stage=ml_stage, first=first, last=last)
+            h.stage(label, "ml", ml_stage=ml_stage, first=first, last=last)
         else:
             h.not_available(label, "no ML assets for it in the Definitions yet")
 

@@ -204,7 +204,7 @@ def ml_probe(home: Path) -> dict[str, Any]:
     return {"details": {stage: [k.to_user_string() for k in _ml_keys(defs, stage)] for stage in ML_STAGES}}
 
 
-def ml(home: Path, stage: str, first: str, last: str) -> dict[str, Any]:
+def ml(home: Path, ml_stage: str, first: str, last: str) -> dict[str, Any]:
     """Materialize the ML assets of one stage: unpartitioned ones once, partitioned ones for `last`
     (a day's scoring is what runs daily), one job per partitioning."""
     import dagster as dg
@@ -218,14 +218,14 @@ def ml(home: Path, stage: str, first: str, last: str) -> dict[str, Any]:
     prepare_dbt_manifest()
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
-    keys = _ml_keys(defs, stage)
+    keys = _ml_keys(defs, ml_stage)
     if not keys:
-        raise SystemExit(f"no ML assets for {stage}")
+        raise SystemExit(f"no ML assets for {ml_stage}")
     groups: dict[bool, list[Any]] = {}
     for key in keys:
         groups.setdefault(graph.get(key).partitions_def is not None, []).append(key)
     for partitioned, group in sorted(groups.items()):
-        name = f"bench_ml_{stage}_{'partitioned' if partitioned else 'once'}_job"
+        name = f"bench_ml_{ml_stage}_{'partitioned' if partitioned else 'once'}_job"
         job_defs = dg.Definitions.merge(
             defs, dg.Definitions(jobs=[dg.define_asset_job(name, selection=dg.AssetSelection.assets(*group))])
         )
@@ -238,7 +238,7 @@ def ml(home: Path, stage: str, first: str, last: str) -> dict[str, Any]:
         with dg.DagsterInstance.get() as instance:
             result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
         if not result.success:
-            raise SystemExit(f"the ML {stage} run ({name}) failed; see the log above")
+            raise SystemExit(f"the ML {ml_stage} run ({name}) failed; see the log above")
     return {"details": {"assets": [k.to_user_string() for k in keys], "first": first, "last": last}}
 
 
