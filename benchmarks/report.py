@@ -173,8 +173,12 @@ def render_markdown(doc: dict[str, Any]) -> str:
         f"# Benchmark at scale {scale['name']}",
         "",
         f"{scale['clients']:,} clients, {scale['instruments']:,} instruments, {scale['days']} trading days, "
-        f"{scale['trades_per_day']} prints per instrument and day (seed {scale['seed']}). "
-        f"Run {doc['generated_at']}, {doc['total_wall_s']:.0f} s in all.",
+        f"{scale['trades_per_day']} prints per instrument and day (seed {scale['seed']}). "(
+            f"PARTIAL: the run was still going or was cut short at {doc['generated_at']}, after "
+            f"{doc['total_wall_s']:.0f} s; the stages below are the ones it finished."
+            if doc.get("partial")
+            else f"Run {doc['generated_at']}, {doc['total_wall_s']:.0f} s in all."
+        ),
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}; Python {m['python']}, "
         f"DuckDB {m['duckdb']}, dbt {m['dbt']}, Dagster {m['dagster']}; DuckDB memory_limit "

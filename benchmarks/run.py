@@ -36,9 +36,10 @@ DEFAULT_RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 class Harness:
     """Runs stages in order, prints progress, and keeps one record per stage."""
 
-    def __init__(self, scale: Scale, home: Path) -> None:
+    def __init__(self, scale: Scale, home: Path, out_dir: Path) -> None:
         self.scale = scale
         self.home = home
+        self.out_dir = out_dir
         self.records: list[dict[str, Any]] = []
         self.failed = False
         self.started = time.perf_counter()
@@ -111,11 +112,36 @@ class Harness:
         else:
             rate = f", {record['rows_per_s']:,} rows/s" if record["rows_per_s"] else ""
             print(f"          {m.wall_s:.1f} s{rate}, peak {m.peak_mib:.0f} MiB", flush=True)
+        self.write(partial=True)
         return record
+
+    def write(self, *, partial: bool) -> dict[str, Any]:
+        """The results so far, as JSON and Markdown; written after every stage so that a long run
+        cut short (M takes hours) still leaves its measured stages, marked as partial."""
+        doc = {
+            "scale": asdict(self.scale),
+            "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "total_wall_s": round(time.perf_counter() - self.started, 1),
+            "partial": partial,
+            "machine": machine_info(),
+            "stages": self.records,
+        }
+        doc["targets"] = targets(doc)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        name = self.scale.name
+        _write_atomic(self.out_dir / f"{name}.json", json.dumps(doc, indent=2, default=str) + "\n")
+        _write_atomic(self.out_dir / f"{name}.md", render_markdown(doc))
+        return doc
 
     def not_available(self, name: str, reason: str) -> None:
         self.records.append({"stage": name, "kind": "pipeline", "status": "not available", "note": reason})
         print(f"          {name}: not available ({reason})", flush=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
 
 
 def bronze_rows(home: Path) -> int:
@@ -151,7 +177,7 @@ def prepare_home(home: Path) -> None:
 
 def run(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
     prepare_home(home)
-    h = Harness(scale, home)
+    h = Harness(scale, home, out_dir)
     days = [d.isoformat() for d in simulated_days(start=scale.start, days=scale.days)]
     first, last = days[0], days[-1]
     print(f"Benchmark at scale {scale.name}: {asdict(scale)}; lake {home}", flush=True)
@@ -206,19 +232,9 @@ def run(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
             record["rows_per_s"] = round(record["rows"] / record["wall_s"])
         built = n + 1
 
-    total = time.perf_counter() - h.started
-    doc = {
-        "scale": asdict(scale),
-        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "total_wall_s": round(total, 1),
-        "machine": machine_info(),
-        "stages": h.records,
-    }
-    doc["targets"] = targets(doc)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"{scale.name}.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
-    (out_dir / f"{scale.name}.md").write_text(render_markdown(doc))
-    print(f"\nDone in {total:.0f} s; wrote {out_dir / (scale.name + '.json')} and .md", flush=True)
+    doc = h.write(partial=False)
+    written = out_dir / f"{scale.name}.json"
+    print(f"\nDone in {doc['total_wall_s']:.0f} s; wrote {written} and .md", flush=True)
     print(render_markdown(doc), flush=True)
     doc["failed"] = h.failed
     return doc

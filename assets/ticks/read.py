@@ -369,8 +369,30 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _floor_second(us: str) -> str:
+    """The epoch second holding microsecond `us`, rounding down before 1970 too."""
+    return f"(case when {us} >= 0 then {us} // 1000000 else -((999999 - {us}) // 1000000) end)"
+
+
+def _local_to_utc_sql(timezone: str, naive_us_select: str) -> str:
+    """(i, v, u, e): wall-clock microseconds `n` in `timezone` to UTC epoch microseconds `e`.
+
+    The zone's rules are applied once per distinct second (offsets only change on whole seconds,
+    and a gap or overlap is resolved the same way for every microsecond of a second), then added
+    to every value: a day of prints has a few thousand distinct seconds and a million values.
+    """
+    return f"""
+        with wall as (select *, {_floor_second("n")} as s from ({naive_us_select})),
+        offsets as (
+            select s, epoch_us(timezone({_lit(timezone)}, make_timestamp(s * 1000000))) - s * 1000000 as off
+            from (select distinct s from wall where s is not null)
+        )
+        select w.i, w.v, null as u, w.n + o.off as e from wall w left join offsets o on o.s = w.s
+    """
+
+
 def _times_sql(spec: Timestamps, day: str | None) -> str:
-    """A query over t(i, v) giving each text value's UTC instant `inst` and the epoch unit `u` used."""
+    """A query over t(i, v) giving each value's UTC epoch microseconds `e` and the epoch unit `u`."""
     v = "trim(v)"
     if spec.kind == "text":
         fmt = spec.format or ""
@@ -379,21 +401,25 @@ def _times_sql(spec: Timestamps, day: str | None) -> str:
             if day is not None
             else f"try_strptime({v}, {_lit(fmt)})"
         )
-        return f"select i, v, null as u, timezone({_lit(spec.timezone)}, {naive}) as inst from t"
+        return _local_to_utc_sql(spec.timezone, f"select i, v, epoch_us({naive}) as n from t")
     if spec.kind == "seconds_after_midnight":
+        # The pattern bounds the value below 10^5 s, so whole and fraction are exact integers.
         us = (
-            f"case when regexp_full_match({v}, '[0-9]{{1,5}}(\\.[0-9]{{1,9}})?') "
-            f"then cast(floor(cast({v} as decimal(38, 9)) * 1000000) as bigint) end"
+            f"case when regexp_full_match({v}, '[0-9]{{1,5}}(\\.[0-9]{{1,9}})?') then "
+            f"cast(split_part({v}, '.', 1) as bigint) * 1000000 "
+            f"+ cast(rpad(split_part({v}, '.', 2), 6, '0')[1:6] as bigint) end"
         )
-        naive = f"cast(date {_lit(day or '')} as timestamp) + to_microseconds(us)"
-        return (
-            f"select i, v, null as u, case when us < {_DAY_US} then timezone({_lit(spec.timezone)}, {naive}) "
-            f"end as inst from (select *, {us} as us from t)"
+        midnight = f"epoch_us(date {_lit(day or '')})"
+        return _local_to_utc_sql(
+            spec.timezone,
+            f"select i, v, case when us < {_DAY_US} then {midnight} + us end as n "
+            f"from (select *, {us} as us from t)",
         )
     if spec.unit == "s":
         inner = (
             f"select *, 's' as u, case when regexp_full_match({v}, '[0-9]{{1,12}}(\\.[0-9]{{1,9}})?') "
-            f"then cast(floor(cast({v} as decimal(38, 9)) * 1000000) as hugeint) end as us from t"
+            f"then cast(split_part({v}, '.', 1) as hugeint) * 1000000 "
+            f"+ cast(rpad(split_part({v}, '.', 2), 6, '0')[1:6] as bigint) end as us from t"
         )
     else:
         whole = f"case when regexp_full_match({v}, '[0-9]{{1,19}}') then cast({v} as hugeint) end"
@@ -405,8 +431,8 @@ def _times_sql(spec: Timestamps, day: str | None) -> str:
         us = "case u when 'ms' then w * 1000 when 'us' then w when 'ns' then w // 1000 end"
         inner = f"select *, {us} as us from (select *, {unit} as u from (select *, {whole} as w from t))"
     return (
-        f"select i, v, u, case when us between 0 and {_MAX_EPOCH_US} "
-        f"then timezone('UTC', make_timestamp(cast(us as bigint))) end as inst from ({inner})"
+        f"select i, v, u, case when us between 0 and {_MAX_EPOCH_US} then cast(us as bigint) end as e "
+        f"from ({inner})"
     )
 
 
@@ -421,16 +447,24 @@ def convert_times(
     """
     array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     table = pa.table({"i": pa.array(np.arange(len(array), dtype=np.int64)), "v": array})
+    exchange_tz = _lit(EXCHANGE_TZ.key)
     con = connect()
     try:
         con.register("t", table)
+        # The exchange's offset, like the vendor's, is looked up once per distinct second.
         out = con.execute(
             f"""
-            select strftime(timezone('UTC', inst), '%Y-%m-%dT%H:%M:%S.%fZ') as utc,
-                   strftime(timezone({_lit(EXCHANGE_TZ.key)}, inst), '%Y-%m-%d') as local_date,
-                   inst is not null or v is null or trim(v) = '' as readable,
-                   case when inst is not null then u end as u
-            from ({_times_sql(spec, day)}) order by i
+            with parsed as (select *, {_floor_second("e")} as s from ({_times_sql(spec, day)})),
+            offsets as (
+                select s, epoch_us(timezone({exchange_tz}, to_timestamp(s))) - s * 1000000 as off
+                from (select distinct s from parsed where s is not null)
+            )
+            select strftime(make_timestamp(p.e), '%Y-%m-%dT%H:%M:%S.%fZ') as utc,
+                   strftime(make_timestamp(p.e + o.off), '%Y-%m-%d') as local_date,
+                   p.e is not null or p.v is null or trim(p.v) = '' as readable,
+                   case when p.e is not null then p.u end as u
+            from parsed p left join offsets o on o.s = p.s
+            order by p.i
             """
         ).to_arrow_table()
     finally:
