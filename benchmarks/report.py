@@ -173,7 +173,8 @@ def render_markdown(doc: dict[str, Any]) -> str:
         f"# Benchmark at scale {scale['name']}",
         "",
         f"{scale['clients']:,} clients, {scale['instruments']:,} instruments, {scale['days']} trading days, "
-        f"{scale['trades_per_day']} prints per instrument and day (seed {scale['seed']}). "(
+        f"{scale['trades_per_day']} prints per instrument and day (seed {scale['seed']}). "
+        + (
             f"PARTIAL: the run was still going or was cut short at {doc['generated_at']}, after "
             f"{doc['total_wall_s']:.0f} s; the stages below are the ones it finished."
             if doc.get("partial")
