@@ -10,8 +10,7 @@ with
 
 rule_parameters as (
 
-    select * from {{ ref('int_aml_rule_parameters') }}
-    where rule_id = '{{ rule_id }}'
+    {{ aml_rule_parameters(rule_id) }}
 
 ),
 
@@ -24,9 +23,7 @@ flows as (
     where
         flow_direction = '{{ flow_direction }}'
         {% if is_incremental() -%}
-            and booking_date >= cast('{{ var("min_date") }}' as date)
-            - (select max(rule_parameters.lookback_days) as lookback_days from rule_parameters)
-            and booking_date < cast('{{ var("max_date") }}' as date)
+            and {{ in_partition_window('booking_date', lookback_days=aml_lookback_days()) }}
         {%- endif %}
 
 ),
@@ -47,8 +44,7 @@ triggers as (
     from flows
     inner join rule_parameters
         on
-            flows.booking_date >= rule_parameters.effective_from
-            and (rule_parameters.effective_to is null or flows.booking_date < rule_parameters.effective_to)
+            {{ aml_parameters_in_force('flows.booking_date') }}
 
 ),
 

@@ -5,7 +5,7 @@
         unique_key=['rule_id', 'subject_type', 'subject_id', 'alert_date'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where alert_date >= cast('{{ var('min_date') }}' as date) and alert_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}
 -- Agent-level clusters: an agent whose book has at least min_alerted_clients distinct clients
@@ -33,8 +33,7 @@ with
 
 rule_parameters as (
 
-    select * from {{ ref('int_aml_rule_parameters') }}
-    where rule_id = 'agent_cluster'
+    {{ aml_rule_parameters('agent_cluster') }}
 
 ),
 
@@ -52,9 +51,7 @@ rule_hits as (
         from {{ ref(model) }}
         {% if is_incremental() -%}
             where
-                alert_date >= cast('{{ var("min_date") }}' as date)
-                - (select max(rule_parameters.lookback_days) as lookback_days from rule_parameters)
-                and alert_date < cast('{{ var("max_date") }}' as date)
+                {{ in_partition_window('alert_date', lookback_days=aml_lookback_days()) }}
         {%- endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -99,8 +96,7 @@ evaluation_dates as (
     from book_hits
     inner join rule_parameters
         on
-            book_hits.alert_date >= rule_parameters.effective_from
-            and (rule_parameters.effective_to is null or book_hits.alert_date < rule_parameters.effective_to)
+            {{ aml_parameters_in_force('book_hits.alert_date') }}
 
 ),
 
@@ -193,8 +189,7 @@ hits as (
             and clusters.alert_date = cluster_accounts.alert_date
     {% if is_incremental() -%}
         where
-            clusters.alert_date >= cast('{{ var("min_date") }}' as date)
-            and clusters.alert_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('clusters.alert_date') }}
     {%- endif %}
 
 )

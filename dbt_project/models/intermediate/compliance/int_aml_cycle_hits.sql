@@ -5,7 +5,7 @@
         unique_key=['rule_id', 'subject_type', 'subject_id', 'alert_date'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where alert_date >= cast('{{ var('min_date') }}' as date) and alert_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}
 -- Cycles in the transfer graph: money that leaves an account and comes back to it through
@@ -28,8 +28,7 @@ with recursive
 
 rule_parameters as (
 
-    select * from {{ ref('int_aml_rule_parameters') }}
-    where rule_id = 'cycle'
+    {{ aml_rule_parameters('cycle') }}
 
 ),
 
@@ -39,9 +38,7 @@ fund_flows as (
     where
         counterparty_account_token is not null
         {% if is_incremental() -%}
-            and booking_date >= cast('{{ var("min_date") }}' as date)
-            - (select max(rule_parameters.lookback_days) as lookback_days from rule_parameters)
-            and booking_date < cast('{{ var("max_date") }}' as date)
+            and {{ in_partition_window('booking_date', lookback_days=aml_lookback_days()) }}
         {%- endif %}
 
 ),
@@ -95,8 +92,7 @@ paths as (
     from hops
     inner join rule_parameters
         on
-            hops.withdrawal_date >= rule_parameters.effective_from
-            and (rule_parameters.effective_to is null or hops.withdrawal_date < rule_parameters.effective_to)
+            {{ aml_parameters_in_force('hops.withdrawal_date') }}
     where
         hops.deposit_at <= hops.withdrawal_at + to_days(rule_parameters.window_days)
         and hops.deposit_amount >= rule_parameters.min_hop_amount_share * hops.withdrawal_amount
@@ -215,8 +211,7 @@ hits as (
     from daily
     {% if is_incremental() -%}
         where
-            alert_date >= cast('{{ var("min_date") }}' as date)
-            and alert_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('alert_date') }}
     {%- endif %}
 
 )

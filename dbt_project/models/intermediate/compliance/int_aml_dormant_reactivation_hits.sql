@@ -5,7 +5,7 @@
         unique_key=['rule_id', 'subject_type', 'subject_id', 'alert_date'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where alert_date >= cast('{{ var('min_date') }}' as date) and alert_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}
 -- Dormant reactivation: a deposit or withdrawal of at least min_amount by a client who had no
@@ -24,8 +24,7 @@ with
 
 rule_parameters as (
 
-    select * from {{ ref('int_aml_rule_parameters') }}
-    where rule_id = 'dormant_reactivation'
+    {{ aml_rule_parameters('dormant_reactivation') }}
 
 ),
 
@@ -34,8 +33,7 @@ fund_flows as (
     select * from {{ ref('int_aml_fund_flows') }}
     {% if is_incremental() -%}
         where
-            booking_date >= cast('{{ var("min_date") }}' as date)
-            and booking_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('booking_date') }}
     {%- endif %}
 
 ),
@@ -45,9 +43,7 @@ client_activity as (
     select * from {{ ref('int_aml_client_activity') }}
     {% if is_incremental() -%}
         where
-            activity_date >= cast('{{ var("min_date") }}' as date)
-            - (select max(rule_parameters.lookback_days) as lookback_days from rule_parameters)
-            and activity_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('activity_date', lookback_days=aml_lookback_days()) }}
     {%- endif %}
 
 ),
@@ -78,11 +74,7 @@ large_flows as (
     from fund_flows
     inner join rule_parameters
         on
-            fund_flows.booking_date >= rule_parameters.effective_from
-            and (
-                rule_parameters.effective_to is null
-                or fund_flows.booking_date < rule_parameters.effective_to
-            )
+            {{ aml_parameters_in_force('fund_flows.booking_date') }}
     inner join clients
         on fund_flows.client_id = clients.client_id
     where fund_flows.amount >= rule_parameters.min_amount

@@ -5,7 +5,7 @@
         unique_key=['rule_id', 'subject_type', 'subject_id', 'alert_date'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where alert_date >= cast('{{ var('min_date') }}' as date) and alert_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}
 -- Linked accounts: distinct clients sharing one identifier (int_aml_identifier_uses): a device,
@@ -26,8 +26,7 @@ with
 
 rule_parameters as (
 
-    select * from {{ ref('int_aml_rule_parameters') }}
-    where rule_id = 'linked_accounts'
+    {{ aml_rule_parameters('linked_accounts') }}
 
 ),
 
@@ -82,11 +81,7 @@ triggers as (
     from sequenced_uses
     inner join rule_parameters
         on
-            sequenced_uses.used_date >= rule_parameters.effective_from
-            and (
-                rule_parameters.effective_to is null
-                or sequenced_uses.used_date < rule_parameters.effective_to
-            )
+            {{ aml_parameters_in_force('sequenced_uses.used_date') }}
     where
         sequenced_uses.previous_use_at is null
         or sequenced_uses.previous_use_at <= sequenced_uses.used_at - to_days(rule_parameters.window_days)
@@ -239,8 +234,7 @@ hits as (
             and daily.alert_date = client_accounts.alert_date
     {% if is_incremental() -%}
         where
-            daily.alert_date >= cast('{{ var("min_date") }}' as date)
-            and daily.alert_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('daily.alert_date') }}
     {%- endif %}
 
 )

@@ -5,7 +5,7 @@
         unique_key=['rule_id', 'subject_type', 'subject_id', 'alert_date'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where alert_date >= cast('{{ var('min_date') }}' as date) and alert_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}
 -- Rapid in-and-out: a deposit of at least min_deposit_amount into an account, of which at least
@@ -23,8 +23,7 @@ with
 
 rule_parameters as (
 
-    select * from {{ ref('int_aml_rule_parameters') }}
-    where rule_id = 'rapid_in_out'
+    {{ aml_rule_parameters('rapid_in_out') }}
 
 ),
 
@@ -33,9 +32,7 @@ fund_flows as (
     select * from {{ ref('int_aml_fund_flows') }}
     {% if is_incremental() -%}
         where
-            booking_date >= cast('{{ var("min_date") }}' as date)
-            - (select max(rule_parameters.lookback_days) as lookback_days from rule_parameters)
-            and booking_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('booking_date', lookback_days=aml_lookback_days()) }}
     {%- endif %}
 
 ),
@@ -46,9 +43,7 @@ fills as (
     where
         not coalesce(is_forced_liquidation, false)
         {% if is_incremental() -%}
-            and trade_date >= cast('{{ var("min_date") }}' as date)
-            - (select max(rule_parameters.lookback_days) as lookback_days from rule_parameters)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            and {{ in_partition_window('trade_date', lookback_days=aml_lookback_days()) }}
         {%- endif %}
 
 ),
@@ -70,11 +65,7 @@ large_deposits as (
     from fund_flows
     inner join rule_parameters
         on
-            fund_flows.booking_date >= rule_parameters.effective_from
-            and (
-                rule_parameters.effective_to is null
-                or fund_flows.booking_date < rule_parameters.effective_to
-            )
+            {{ aml_parameters_in_force('fund_flows.booking_date') }}
     where
         fund_flows.flow_direction = 'in'
         and fund_flows.amount >= rule_parameters.min_deposit_amount
@@ -215,8 +206,7 @@ hits as (
     from daily
     {% if is_incremental() -%}
         where
-            alert_date >= cast('{{ var("min_date") }}' as date)
-            and alert_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('alert_date') }}
     {%- endif %}
 
 )

@@ -5,7 +5,7 @@
         unique_key=['rule_id', 'subject_type', 'subject_id', 'alert_date'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where alert_date >= cast('{{ var('min_date') }}' as date) and alert_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}
 -- Structuring: a client makes at least min_deposits deposits within window_hours, each just
@@ -22,8 +22,7 @@ with
 
 rule_parameters as (
 
-    select * from {{ ref('int_aml_rule_parameters') }}
-    where rule_id = 'structuring'
+    {{ aml_rule_parameters('structuring') }}
 
 ),
 
@@ -33,9 +32,7 @@ deposits as (
     where
         flow_direction = 'in'
         {% if is_incremental() -%}
-            and booking_date >= cast('{{ var("min_date") }}' as date)
-            - (select max(rule_parameters.lookback_days) as lookback_days from rule_parameters)
-            and booking_date < cast('{{ var("max_date") }}' as date)
+            and {{ in_partition_window('booking_date', lookback_days=aml_lookback_days()) }}
         {%- endif %}
 
 ),
@@ -58,8 +55,7 @@ band_triggers as (
     from deposits
     inner join rule_parameters
         on
-            deposits.booking_date >= rule_parameters.effective_from
-            and (rule_parameters.effective_to is null or deposits.booking_date < rule_parameters.effective_to)
+            {{ aml_parameters_in_force('deposits.booking_date') }}
     where
         deposits.amount
         >= cast(rule_parameters.reporting_threshold * rule_parameters.lower_band_share as decimal(18, 2))
@@ -169,8 +165,7 @@ hits as (
     from daily
     {% if is_incremental() -%}
         where
-            alert_date >= cast('{{ var("min_date") }}' as date)
-            and alert_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('alert_date') }}
     {%- endif %}
 
 )

@@ -5,7 +5,7 @@
         unique_key=['rule_id', 'subject_type', 'subject_id', 'alert_date'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where alert_date >= cast('{{ var('min_date') }}' as date) and alert_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}
 -- Third-party funding: deposits into a client's accounts paid by someone whose name is not the
@@ -23,8 +23,7 @@ with
 
 rule_parameters as (
 
-    select * from {{ ref('int_aml_rule_parameters') }}
-    where rule_id = 'third_party_funding'
+    {{ aml_rule_parameters('third_party_funding') }}
 
 ),
 
@@ -35,9 +34,7 @@ third_party_deposits as (
         flow_direction = 'in'
         and is_third_party
         {% if is_incremental() -%}
-            and booking_date >= cast('{{ var("min_date") }}' as date)
-            - (select max(rule_parameters.lookback_days) as lookback_days from rule_parameters)
-            and booking_date < cast('{{ var("max_date") }}' as date)
+            and {{ in_partition_window('booking_date', lookback_days=aml_lookback_days()) }}
         {%- endif %}
 
 ),
@@ -58,11 +55,7 @@ triggers as (
     from third_party_deposits
     inner join rule_parameters
         on
-            third_party_deposits.booking_date >= rule_parameters.effective_from
-            and (
-                rule_parameters.effective_to is null
-                or third_party_deposits.booking_date < rule_parameters.effective_to
-            )
+            {{ aml_parameters_in_force('third_party_deposits.booking_date') }}
 
 ),
 
@@ -169,8 +162,7 @@ hits as (
     from daily
     {% if is_incremental() -%}
         where
-            alert_date >= cast('{{ var("min_date") }}' as date)
-            and alert_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('alert_date') }}
     {%- endif %}
 
 )

@@ -5,7 +5,7 @@
         unique_key=['alert_id'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where alert_date >= cast('{{ var('min_date') }}' as date) and alert_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}
 -- AML alerts in one schema: the hits of every monitoring rule (int_aml_<rule>_hits) and the
@@ -111,8 +111,7 @@ alerts as (
     from raised
     {% if is_incremental() -%}
         where
-            alert_date >= cast('{{ var("min_date") }}' as date)
-            and alert_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('alert_date') }}
     {%- endif %}
 
 )

@@ -27,8 +27,7 @@ exposure as (
     select * from {{ ref('fct_account_exposure_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),

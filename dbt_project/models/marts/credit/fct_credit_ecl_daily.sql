@@ -29,8 +29,7 @@ delinquency as (
     select * from {{ ref('fct_credit_delinquency_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),
@@ -40,8 +39,7 @@ pd_resolved as (
     select * from {{ ref('int_credit_pd_resolved') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),

@@ -25,8 +25,7 @@ statements as (
     select * from {{ ref('int_bank_statements_mapped') }}
     {% if is_incremental() -%}
         where
-            statement_date >= cast('{{ var("min_date") }}' as date)
-            and statement_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('statement_date') }}
     {%- endif %}
 
 ),
@@ -36,8 +35,7 @@ trial_balance as (
     select * from {{ ref('fct_trial_balance_daily') }}
     {% if is_incremental() -%}
         where
-            balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('balance_date') }}
     {%- endif %}
 
 ),

@@ -5,7 +5,7 @@
         unique_key='match_id',
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where cleared_date >= date '{{ var('min_date') }}' and cleared_date < date '{{ var('max_date') }}'{% endif %}"
+        pre_hook="{{ delete_partition_window('cleared_date') }}"
     )
 }}
 -- Bank reconciliation matches by the cascade of finance_recon_rules; every bank line and every

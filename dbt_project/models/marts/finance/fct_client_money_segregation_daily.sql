@@ -27,8 +27,7 @@ ledger_balances as (
     select * from {{ ref('fct_ledger_balances_daily') }}
     {% if is_incremental() -%}
         where
-            balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('balance_date') }}
     {%- endif %}
 
 ),
@@ -38,8 +37,7 @@ trading_days as (
     select * from {{ ref('int_trading_days') }}
     {% if is_incremental() -%}
         where
-            trading_date >= cast('{{ var("min_date") }}' as date)
-            and trading_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trading_date') }}
     {%- endif %}
 
 ),
@@ -50,8 +48,7 @@ bank_balances as (
     where
         purpose in ('client_segregated', 'reserve')
         {% if is_incremental() -%}
-            and balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            and {{ in_partition_window('balance_date') }}
         {%- endif %}
 
 ),

@@ -43,8 +43,7 @@ window_days as (
     from trading_days
     {% if is_incremental() -%}
         where
-            trading_date >= cast('{{ var("min_date") }}' as date)
-            and trading_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trading_date') }}
     {%- endif %}
 
 ),

@@ -26,8 +26,7 @@ trial_balance as (
     select * from {{ ref('fct_trial_balance_daily') }}
     {% if is_incremental() -%}
         where
-            balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('balance_date') }}
     {%- endif %}
 
 ),
@@ -38,8 +37,7 @@ ledger_balances as (
     where
         account_id is not null
         {% if is_incremental() -%}
-            and balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            and {{ in_partition_window('balance_date') }}
         {%- endif %}
 
 ),
@@ -50,8 +48,7 @@ bank_balances as (
     where
         purpose in ('own_operating', 'settlement')
         {% if is_incremental() -%}
-            and balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            and {{ in_partition_window('balance_date') }}
         {%- endif %}
 
 ),

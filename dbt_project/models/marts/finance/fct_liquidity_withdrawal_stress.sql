@@ -26,8 +26,7 @@ exposure as (
     select * from {{ ref('fct_account_exposure_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),
@@ -43,8 +42,7 @@ positions as (
     select * from {{ ref('fct_liquidity_position_daily') }}
     {% if is_incremental() -%}
         where
-            balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('balance_date') }}
     {%- endif %}
 
 ),
@@ -54,8 +52,7 @@ funding_gap as (
     select * from {{ ref('fct_liquidity_funding_gap') }}
     {% if is_incremental() -%}
         where
-            balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('balance_date') }}
     {%- endif %}
 
 ),

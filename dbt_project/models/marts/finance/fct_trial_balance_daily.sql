@@ -21,8 +21,7 @@ ledger_balances as (
     select * from {{ ref('fct_ledger_balances_daily') }}
     {% if is_incremental() -%}
         where
-            balance_date >= cast('{{ var("min_date") }}' as date)
-            and balance_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('balance_date') }}
     {%- endif %}
 
 ),

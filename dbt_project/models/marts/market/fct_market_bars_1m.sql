@@ -28,8 +28,7 @@ trades as (
     select * from {{ ref('int_trades_bucketed') }}
     {% if is_incremental() -%}
         where
-            trade_date >= cast('{{ var("min_date") }}' as date)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trade_date') }}
     {%- endif %}
 
 ),
@@ -39,8 +38,7 @@ quotes as (
     select * from {{ ref('int_quotes_bucketed') }}
     {% if is_incremental() -%}
         where
-            trade_date >= cast('{{ var("min_date") }}' as date)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trade_date') }}
     {%- endif %}
 
 ),

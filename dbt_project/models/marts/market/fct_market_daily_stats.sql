@@ -25,8 +25,7 @@ eod_prices as (
     select * from {{ ref('int_eod_prices_sequenced') }}
     {% if is_incremental() -%}
         where
-            trade_date >= cast('{{ var("min_date") }}' as date)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trade_date') }}
     {%- endif %}
 
 ),
@@ -36,8 +35,7 @@ bars as (
     select * from {{ ref('fct_market_bars_1m') }}
     {% if is_incremental() -%}
         where
-            trade_date >= cast('{{ var("min_date") }}' as date)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trade_date') }}
     {%- endif %}
 
 ),

@@ -5,7 +5,7 @@
         unique_key=['instrument_id', 'window_start_at'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where trade_date >= cast('{{ var('min_date') }}' as date) and trade_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('trade_date') }}"
     )
 }}
 {%- set tz = var('exchange_timezone') -%}
@@ -35,8 +35,7 @@ evaluated_sessions as (
     select * from sessions
     {% if is_incremental() -%}
         where
-            trade_date >= cast('{{ var("min_date") }}' as date)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trade_date') }}
     {%- endif %}
 
 ),

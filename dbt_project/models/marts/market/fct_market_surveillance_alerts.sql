@@ -5,7 +5,7 @@
         unique_key=['alert_id'],
         on_schema_change='fail',
         tags=['partitioned'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where trade_date >= cast('{{ var('min_date') }}' as date) and trade_date < cast('{{ var('max_date') }}' as date){% endif %}"
+        pre_hook="{{ delete_partition_window('trade_date') }}"
     )
 }}
 {%- set tz = var('exchange_timezone') -%}
@@ -32,8 +32,7 @@ evaluated_sessions as (
     select * from {{ ref('int_surveillance_sessions') }}
     {% if is_incremental() -%}
         where
-            trade_date >= cast('{{ var("min_date") }}' as date)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trade_date') }}
     {%- endif %}
 
 ),
@@ -43,8 +42,7 @@ buckets as (
     select * from {{ ref('fct_market_intraday_buckets') }}
     {% if is_incremental() -%}
         where
-            trade_date >= cast('{{ var("min_date") }}' as date)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trade_date') }}
     {%- endif %}
 
 ),
@@ -54,8 +52,7 @@ bars as (
     select * from {{ ref('fct_market_bars_1m') }}
     {% if is_incremental() -%}
         where
-            trade_date >= cast('{{ var("min_date") }}' as date)
-            and trade_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trade_date') }}
     {%- endif %}
 
 ),

@@ -19,8 +19,7 @@ account_balances as (
     select * from {{ ref('int_account_balances_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),
@@ -30,8 +29,7 @@ positions as (
     select * from {{ ref('int_positions_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),

@@ -28,8 +28,7 @@ snapshot_times as (
     select * from {{ ref('int_risk_snapshot_times') }}
     {% if is_incremental() -%}
         where
-            trading_date >= cast('{{ var("min_date") }}' as date)
-            and trading_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trading_date') }}
     {%- endif %}
 
 ),
@@ -67,8 +66,7 @@ balance_changes as (
     select * from {{ ref('int_account_balance_changes') }}
     {% if is_incremental() -%}
         where
-            trading_date >= cast('{{ var("min_date") }}' as date)
-            and trading_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trading_date') }}
     {%- endif %}
 
 ),
@@ -78,8 +76,7 @@ instrument_prices as (
     select * from {{ ref('int_instrument_prices_intraday') }}
     {% if is_incremental() -%}
         where
-            trading_date >= cast('{{ var("min_date") }}' as date)
-            and trading_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('trading_date') }}
     {%- endif %}
 
 ),

@@ -28,8 +28,7 @@ exposure as (
     select * from {{ ref('fct_account_exposure_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),
@@ -39,8 +38,7 @@ positions as (
     select * from {{ ref('fct_positions_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),
@@ -50,8 +48,7 @@ shocks as (
     select * from {{ ref('int_stress_scenario_shocks_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),
@@ -61,8 +58,7 @@ scenarios as (
     select * from {{ ref('int_stress_scenarios_daily') }}
     {% if is_incremental() -%}
         where
-            as_of_date >= cast('{{ var("min_date") }}' as date)
-            and as_of_date < cast('{{ var("max_date") }}' as date)
+            {{ in_partition_window('as_of_date') }}
     {%- endif %}
 
 ),
