@@ -48,7 +48,7 @@ format: setup
 # Writes benchmarks/results/<scale>.json and .md; see benchmarks/README.md.
 BENCH_HOME ?= $(MARGINLAKE_HOME)/bench_$(SCALE)
 bench: manifest
-	$(BIN)/python -m benchmarks.run --scale $(SCALE) --home $(BENCH_HOME)
+	$(BIN)/python -m benchmarks.run --scale $(SCALE) --home $(BENCH_HOME) $(BENCH_ARGS)
 
 ui: manifest
 	mkdir -p $(DAGSTER_HOME)

@@ -36,10 +36,15 @@ DEFAULT_RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 class Harness:
     """Runs stages in order, prints progress, and keeps one record per stage."""
 
-    def __init__(self, scale: Scale, home: Path, out_dir: Path) -> None:
+    def __init__(
+        self, scale: Scale, home: Path, out_dir: Path, kept: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         self.scale = scale
         self.home = home
         self.out_dir = out_dir
+        # Stages measured by an earlier run of this lake that was cut short (--resume).
+        self.kept = kept or {}
+        self.resumed_at: str | None = None
         self.records: list[dict[str, Any]] = []
         self.failed = False
         self.started = time.perf_counter()
@@ -67,6 +72,13 @@ class Harness:
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Run one stage in its own process; a failed stage is recorded and the run goes on."""
+        if name in self.kept and not self.resumed_at:
+            record = {**self.kept[name], "note": "measured by the run that was resumed"}
+            self.records.append(record)
+            print(f"          {name}: kept from the earlier run ({record['wall_s']:.1f} s)", flush=True)
+            return record
+        # From the first stage that runs again, every later one runs too: they build on it.
+        self.resumed_at = self.resumed_at or (name if self.kept else None)
         home = home or self.home
         logs = self.home / "bench" / "logs"
         result_file = logs / f"{name.replace('/', '_')}.result.json"
@@ -123,6 +135,7 @@ class Harness:
             "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "total_wall_s": round(time.perf_counter() - self.started, 1),
             "partial": partial,
+            "resumed": bool(self.kept),
             "machine": machine_info(),
             "stages": self.records,
         }
@@ -175,9 +188,28 @@ def prepare_home(home: Path) -> None:
     (home / MARKER).write_text("created by benchmarks/run.py; deleted at the start of every run\n")
 
 
-def run(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
-    prepare_home(home)
-    h = Harness(scale, home, out_dir)
+def kept_stages(scale: Scale, home: Path, out_dir: Path) -> dict[str, dict[str, Any]]:
+    """For --resume: the stages the last run of this lake finished, from its (partial) results.
+
+    The run keeps them up to the first stage that has to run again; from there on every stage
+    runs, and the history stages, kept only all together, start from an empty history lake.
+    """
+    if not (home / MARKER).exists():
+        raise SystemExit(f"{home} is not a benchmark lake; there is nothing to resume.")
+    results = out_dir / f"{scale.name}.json"
+    if not results.exists():
+        raise SystemExit(f"{results} does not exist; there is nothing to resume.")
+    doc = json.loads(results.read_text())
+    if doc["scale"] != json.loads(json.dumps(asdict(scale))):
+        raise SystemExit(f"{results} was measured at another {scale.name} scale; run without --resume.")
+    return {r["stage"]: r for r in doc["stages"] if r.get("status") == "ok"}
+
+
+def run(scale: Scale, home: Path, out_dir: Path, resume: bool = False) -> dict[str, Any]:
+    kept = kept_stages(scale, home, out_dir) if resume else {}
+    if not resume:
+        prepare_home(home)
+    h = Harness(scale, home, out_dir, kept)
     days = [d.isoformat() for d in simulated_days(start=scale.start, days=scale.days)]
     first, last = days[0], days[-1]
     print(f"Benchmark at scale {scale.name}: {asdict(scale)}; lake {home}", flush=True)
@@ -189,6 +221,10 @@ def run(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
     for source in CONVERTIBLE:
         h.stage(f"duckdb convert {source}", "convert", kind="baseline", source=source, days=days)
     read = bronze_rows(home)
+    if h.resumed_at or "dbt full build (Dagster + dbt)" not in h.kept:
+        # The full build starts from no warehouse, also after a resumed run's failed attempt.
+        for leftover in (LakePaths(home).warehouse, home / "warehouse.duckdb.wal"):
+            leftover.unlink(missing_ok=True)
     h.stage("dbt full build (Dagster + dbt)", "dbt_build", rows=read, first=first, last=last)
     h.stage("raw SQL in DuckDB (no Dagster, no dbt)", "raw_sql", kind="baseline", rows=read)
     h.stage("exposure mart inputs to Parquet", "exposure_inputs", kind="preparation")
@@ -209,6 +245,11 @@ def run(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
     # One trading day on top of N days of history: a lake holding days[:N] (hard links), built
     # by one dbt run, then the end-of-day job for days[N], measured; then grow to the next N.
     history = home / "history"
+    history_names = [f"one trading day on {n} days of history" for n in scale.history]
+    if h.resumed_at or not all(name in h.kept for name in history_names):
+        # Any history stage that runs again starts from an empty history lake.
+        shutil.rmtree(history, ignore_errors=True)
+        h.resumed_at = h.resumed_at or ("history" if h.kept else None)
     src, dst = LakePaths(home), LakePaths(history)
     link_landing(src, dst, days)
     built = 0
@@ -247,11 +288,16 @@ def main(argv: list[str] | None = None) -> int:
         "--home", default=None, help="the benchmark's own lake (default: $BENCH_HOME or a temp dir)"
     )
     p.add_argument("--out", default=str(DEFAULT_RESULTS), help="where <scale>.json and .md go")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with a run that was cut short: keep its lake and the stages it measured",
+    )
     args = p.parse_args(argv)
     scale = get_scale(args.scale)
     default_home = Path(os.environ.get("TMPDIR", "/tmp")) / f"marginlake_bench_{scale.name}"
     home = Path(args.home or os.environ.get("BENCH_HOME") or default_home).resolve()
-    doc = run(scale, home, Path(args.out).resolve())
+    doc = run(scale, home, Path(args.out).resolve(), resume=args.resume)
     return 1 if doc["failed"] else 0
 
 

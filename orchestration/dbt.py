@@ -82,6 +82,8 @@ def _run_dbt(
     os.environ["MARGINLAKE_HOME"] = str(settings.paths.home)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     settings.paths.home.mkdir(parents=True, exist_ok=True)
+    # The first query that outgrows memory_limit spills here; DuckDB will not create the parents.
+    settings.paths.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
     yield from dbt.cli(list(args), context=context).stream()
 
 

@@ -19,9 +19,11 @@ concurrency:
 
 
 def prepare_environment(paths: LakePaths) -> Path:
-    """Point dbt and Dagster at this lake: MARGINLAKE_HOME, DAGSTER_HOME and telemetry off."""
+    """Point dbt and Dagster at this lake: MARGINLAKE_HOME, DAGSTER_HOME and telemetry off; create the
+    folders they expect to exist (Dagster's home, the warehouse's spill folder)."""
     dagster_home = paths.dagster_home
     dagster_home.mkdir(parents=True, exist_ok=True)
+    paths.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
     config = dagster_home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML)

@@ -50,6 +50,16 @@ class LakePaths:
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 
+    @property
+    def duckdb_temp_dir(self) -> Path:
+        """Where the warehouse spills beyond its memory_limit (as the dbt profile configures it).
+
+        DuckDB creates this folder but not its parents, and only on the first spill: a missing
+        parent turns the first query that spills into an IO error, so prepare_environment creates it.
+        """
+        configured = os.environ.get("MARGINLAKE_DUCKDB_TEMP_DIR")
+        return Path(configured).expanduser().resolve() if configured else self.home / "tmp" / "duckdb"
+
     def landing_day(self, source: str, business_date: str) -> Path:
         return self.landing / source / business_date
 

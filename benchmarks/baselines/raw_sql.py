@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from assets.common.paths import LakePaths
 from orchestration.dbt_project import DBT_PROJECT_DIR
 
 COPIED_SEEDS_FROM = "dbt_warehouse"
@@ -66,13 +67,14 @@ def profile_settings(home: Path) -> dict[str, str]:
     return {
         "memory_limit": os.environ.get("MARGINLAKE_DUCKDB_MEMORY_LIMIT", "2GB"),
         "threads": os.environ.get("MARGINLAKE_DUCKDB_THREADS", "2"),
-        "temp_directory": os.environ.get("MARGINLAKE_DUCKDB_TEMP_DIR", str(home / "tmp" / "duckdb")),
+        "temp_directory": str(LakePaths(home).duckdb_temp_dir),
         "preserve_insertion_order": "false",
     }
 
 
 def connect(database: str, home: Path) -> duckdb.DuckDBPyConnection:
     """A connection with the profile's settings; the time zone is set once ICU has loaded."""
+    LakePaths(home).duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(database, config=profile_settings(home))
     con.execute("set TimeZone = 'UTC'")
     return con
