@@ -5,10 +5,17 @@ date in bronze. A fact (a trade, a fill, a posting) happens once, so a key that 
 holds under another date is a re-delivery and goes to quarantine, naming the date that holds it.
 Reference tables (contract customProperty tableKind: reference) are exempt: a client or an account
 is exported again, under its key, whenever it changes.
+
+A fact table whose keys cannot recur beyond a window (customProperty duplicateWindowDays: a vendor's
+trade ids carry the trade date, and prints later than the late-print window are refused anyway) is
+compared with the business dates within that many days either side only, so the check reads a
+bounded slice of bronze however long the history grows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +35,14 @@ def _key_holds_the_date(contract: Contract) -> bool:
     """A key that includes a date-typed business-date column cannot recur in another partition."""
     column = contract.business_date_column
     return column in contract.primary_key and contract.column(column).kind == "date"
+
+
+def _within_window(data_file: Path, business_date: str, window_days: int | None) -> bool:
+    """Whether a bronze partition's date is within `window_days` of `business_date` (None: always)."""
+    if window_days is None:
+        return True
+    partition_date = dt.date.fromisoformat(data_file.parent.name.removeprefix("business_date="))
+    return abs((partition_date - dt.date.fromisoformat(business_date)).days) <= window_days
 
 
 def _shown_key(contract: Contract, values: dict[str, Any]) -> str:
@@ -54,7 +69,7 @@ def bronze_duplicates(
         for p in sorted(
             (paths.bronze / contract.source / contract.table).glob(f"business_date=*/{DATA_FILE}")
         )
-        if p.parent.name != own
+        if p.parent.name != own and _within_window(p, business_date, contract.duplicate_window_days)
     ]
     if not others:
         return None

@@ -156,6 +156,11 @@ def _rules(contract: Contract) -> list[str]:
     if contract.primary_key:
         key = ", ".join(contract.primary_key)
         where = "within the batch and against every other business date in bronze"
+        if contract.duplicate_window_days is not None:
+            where = (
+                "within the batch and against the other business dates in bronze within "
+                f"{contract.duplicate_window_days} days either side"
+            )
         rules.append(f"- key ({key}) unique {where if contract.is_fact else 'within the batch'}")
     rules += [f"- `{c.name}` unique within the batch" for c in contract.columns if c.unique]
     rules += [f"- `{c.name}` matches `{c.pattern}`" for c in contract.columns if c.pattern]

@@ -91,6 +91,9 @@ class Contract:
     table_kind: str = FACT
     usage: str = ""
     rule_descriptions: tuple[tuple[str, str], ...] = ()
+    # Facts only: a key can recur in bronze only within this many calendar days of its business
+    # date (customProperty duplicateWindowDays); None compares against every date in bronze.
+    duplicate_window_days: int | None = None
 
     @property
     def key(self) -> str:
@@ -195,6 +198,9 @@ def parse_contract(path: Path) -> Contract:
             table_kind=str(custom.get("tableKind", "")),
             usage=" ".join(str((doc.get("description") or {}).get("usage", "")).split()),
             rule_descriptions=tuple((q["rule"], q.get("description", "")) for q in custom_rules),
+            duplicate_window_days=(
+                int(custom["duplicateWindowDays"]) if "duplicateWindowDays" in custom else None
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ContractError(f"Contract {path} is incomplete or malformed: {exc!r}") from exc
@@ -202,6 +208,12 @@ def parse_contract(path: Path) -> Contract:
         raise ContractError(
             f"Contract {path} needs the customProperty tableKind set to {' or '.join(TABLE_KINDS)}, "
             f"not {contract.table_kind or 'nothing'}."
+        )
+    if contract.duplicate_window_days is not None and (
+        not contract.is_fact or contract.duplicate_window_days < 1
+    ):
+        raise ContractError(
+            f"Contract {path}: duplicateWindowDays applies to fact tables only and must be at least 1."
         )
     if contract.business_date_column not in contract.column_names:
         raise ContractError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pyarrow.parquet as pq
 
@@ -91,3 +92,26 @@ def test_the_exemption_is_the_contracts_table_kind(paths):
     assert mask.to_pylist() == [True]
     as_reference = dataclasses.replace(facts, table_kind="reference")
     assert bronze_duplicates(paths, as_reference, NEXT_DAY, accepted) is None
+
+
+def test_a_duplicate_window_bounds_which_dates_are_compared(paths):
+    # EV1 is in bronze on DAY; the same key delivered 40 days later is outside a 31-day window.
+    write_landing(paths, "platform", DAY, "device_events.csv", EVENTS_HEADER, [event("EV1", DAY)])
+    ingest_platform_day(paths, DAY)
+    facts = load_contract("platform", "device_events")
+    windowed = dataclasses.replace(facts, duplicate_window_days=31)
+    for later, flagged in ((NEXT_DAY, True), (_days_after(DAY, 31), True), (_days_after(DAY, 40), False)):
+        rows = [dict(zip(EVENTS_HEADER.split(","), event("EV1", later).split(","), strict=True))]
+        accepted = validate_batch(raw_batch(rows), facts, later).accepted
+        verdict = bronze_duplicates(paths, windowed, later, accepted)
+        assert (verdict is not None and verdict[0].to_pylist() == [True]) is flagged, later
+        assert bronze_duplicates(paths, facts, later, accepted)[0].to_pylist() == [True]  # no window
+
+
+def test_the_tick_trades_contract_bounds_its_duplicate_check():
+    assert load_contract("ticks", "trades").duplicate_window_days == 31
+    assert load_contract("platform", "ledger_postings").duplicate_window_days is None
+
+
+def _days_after(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
