@@ -374,19 +374,23 @@ def _floor_second(us: str) -> str:
     return f"(case when {us} >= 0 then {us} // 1000000 else -((999999 - {us}) // 1000000) end)"
 
 
-def _local_to_utc_sql(timezone: str, naive_us_select: str) -> str:
-    """(i, v, u, e): wall-clock microseconds `n` in `timezone` to UTC epoch microseconds `e`.
+def _offsets_per_second(source: str, to_offset_us: str) -> str:
+    """CTE body: each distinct second `s` of `source` with its zone offset `off` in microseconds.
 
-    The zone's rules are applied once per distinct second (offsets only change on whole seconds,
-    and a gap or overlap is resolved the same way for every microsecond of a second), then added
-    to every value: a day of prints has a few thousand distinct seconds and a million values.
+    Zone rules are applied once per distinct second (offsets only change on whole seconds, and a
+    gap or overlap is resolved the same way for every microsecond of a second), then added to
+    every value: a day of prints has a few thousand distinct seconds and a million values.
+    `to_offset_us` is SQL over `s` giving the offset.
     """
+    return f"select s, {to_offset_us} as off from (select distinct s from {source} where s is not null)"
+
+
+def _local_to_utc_sql(timezone: str, naive_us_select: str) -> str:
+    """(i, v, u, e): wall-clock microseconds `n` in `timezone` to UTC epoch microseconds `e`."""
+    offset = f"epoch_us(timezone({_lit(timezone)}, make_timestamp(s * 1000000))) - s * 1000000"
     return f"""
         with wall as (select *, {_floor_second("n")} as s from ({naive_us_select})),
-        offsets as (
-            select s, epoch_us(timezone({_lit(timezone)}, make_timestamp(s * 1000000))) - s * 1000000 as off
-            from (select distinct s from wall where s is not null)
-        )
+        offsets as ({_offsets_per_second("wall", offset)})
         select w.i, w.v, null as u, w.n + o.off as e from wall w left join offsets o on o.s = w.s
     """
 
@@ -447,7 +451,7 @@ def convert_times(
     """
     array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     table = pa.table({"i": pa.array(np.arange(len(array), dtype=np.int64)), "v": array})
-    exchange_tz = _lit(EXCHANGE_TZ.key)
+    to_local = f"epoch_us(timezone({_lit(EXCHANGE_TZ.key)}, to_timestamp(s))) - s * 1000000"
     con = connect()
     try:
         con.register("t", table)
@@ -455,10 +459,7 @@ def convert_times(
         out = con.execute(
             f"""
             with parsed as (select *, {_floor_second("e")} as s from ({_times_sql(spec, day)})),
-            offsets as (
-                select s, epoch_us(timezone({exchange_tz}, to_timestamp(s))) - s * 1000000 as off
-                from (select distinct s from parsed where s is not null)
-            )
+            offsets as ({_offsets_per_second("parsed", to_local)})
             select strftime(make_timestamp(p.e), '%Y-%m-%dT%H:%M:%S.%fZ') as utc,
                    strftime(make_timestamp(p.e + o.off), '%Y-%m-%d') as local_date,
                    p.e is not null or p.v is null or trim(p.v) = '' as readable,
