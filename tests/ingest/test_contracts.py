@@ -7,7 +7,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from assets.common.contracts import ContractError, arrow_type, contracts_for, load_contract
+from assets.common.contracts import ContractError, arrow_type, contracts_for, load_contract, parse_contract
 
 
 def test_every_source_has_its_tables():
@@ -67,3 +67,18 @@ def test_contracts_are_loaded_once():
 def test_unknown_contract_is_a_clear_error():
     with pytest.raises(ContractError, match=r"No contract for platform\.nope"):
         load_contract("platform", "nope")
+
+
+@pytest.mark.parametrize(
+    ("kind", "window", "refused"), [("fact", "31", False), ("reference", "31", True), ("fact", "0", True)]
+)
+def test_a_duplicate_window_is_for_facts_and_at_least_a_day(tmp_path, kind, window, refused):
+    source = load_contract("ticks", "trades").path.read_text(encoding="utf-8")
+    edited = source.replace("  value: fact", f"  value: {kind}").replace("  value: 31", f"  value: {window}")
+    path = tmp_path / "trades.odcs.yaml"
+    path.write_text(edited, encoding="utf-8")
+    if refused:
+        with pytest.raises(ContractError, match=r"trades\.odcs\.yaml: duplicateWindowDays applies to fact"):
+            parse_contract(path)
+    else:
+        assert parse_contract(path).duplicate_window_days == 31
