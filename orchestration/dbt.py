@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project
@@ -50,6 +55,24 @@ def dbt_build_args(window: tuple[str, str] | None = None, full_refresh: bool = F
     if full_refresh:
         args.append("--full-refresh")
     return args
+
+
+def run_partition_window(run_tags: Mapping[str, str]) -> tuple[str, str] | None:
+    """The business dates [start, end) of the trading days a run was launched for, or None.
+
+    The unpartitioned group runs inside the end-of-day job's partitioned runs too; handed the
+    run's window, its models' data tests check the days the run brought in (see
+    macros/data_tests_in_window.sql) instead of the whole history again. Launched on its own,
+    without a partition, it tests everything.
+    """
+    first = run_tags.get(ASSET_PARTITION_RANGE_START_TAG) or run_tags.get(PARTITION_NAME_TAG)
+    last = run_tags.get(ASSET_PARTITION_RANGE_END_TAG) or run_tags.get(PARTITION_NAME_TAG)
+    if not first or not last:
+        return None
+    partitions = trading_day_partitions()
+    start = partitions.time_window_for_partition_key(first).start
+    end = partitions.time_window_for_partition_key(last).end
+    return f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"
 
 
 class MarginlakeDbtTranslator(DagsterDbtTranslator):
@@ -121,7 +144,7 @@ def build_dbt_definitions() -> dg.Definitions:
     def dbt_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: LakeSettings
     ) -> Iterator[Any]:
-        yield from _run_dbt(context, dbt, settings, dbt_build_args())
+        yield from _run_dbt(context, dbt, settings, dbt_build_args(run_partition_window(context.run.tags)))
 
     @dbt_assets(
         manifest=dbt_project.manifest_path,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from orchestration.dbt import dbt_build_args, partition_vars
+from orchestration.dbt import dbt_build_args, partition_vars, run_partition_window
 
 
 def test_plain_build_has_no_vars_and_leaves_unit_tests_to_ci():
@@ -24,3 +24,21 @@ def test_full_refresh_flag():
 def test_empty_window_is_refused():
     with pytest.raises(ValueError, match="empty partition window"):
         partition_vars("2026-03-09", "2026-03-09")
+
+
+def test_a_days_run_hands_its_window_to_the_unpartitioned_group():
+    # Friday 6 March 2026: the trading-day window runs to the next session, Monday the 9th.
+    assert run_partition_window({"dagster/partition": "2026-03-06"}) == ("2026-03-06", "2026-03-09")
+
+
+def test_a_backfill_range_becomes_one_window():
+    tags = {
+        "dagster/asset_partition_range_start": "2026-03-03",
+        "dagster/asset_partition_range_end": "2026-03-06",
+    }
+    assert run_partition_window(tags) == ("2026-03-03", "2026-03-09")
+
+
+def test_a_run_without_a_partition_tests_everything():
+    assert run_partition_window({"marginlake/cadence": "end_of_day"}) is None
+    assert dbt_build_args(run_partition_window({})) == dbt_build_args()

@@ -5,6 +5,7 @@
         unique_key=['rule_id', 'subject_type', 'subject_id', 'alert_date'],
         on_schema_change='fail',
         tags=['partitioned'],
+        meta={'partition_column': 'alert_date'},
         pre_hook="{{ delete_partition_window('alert_date') }}"
     )
 }}

@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['bank_account_id', 'statement_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'statement_date'}
     )
 }}
 -- Daily balance proof of every bank statement: the bank's closing balance minus the closing

@@ -5,6 +5,7 @@
         unique_key='match_id',
         on_schema_change='fail',
         tags=['partitioned'],
+        meta={'partition_column': 'cleared_date'},
         pre_hook="{{ delete_partition_window('cleared_date') }}"
     )
 }}

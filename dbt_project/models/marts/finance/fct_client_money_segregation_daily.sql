@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['currency', 'balance_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'balance_date'}
     )
 }}
 -- Client money segregation per trading day and currency (finance_segregation_gl_accounts):

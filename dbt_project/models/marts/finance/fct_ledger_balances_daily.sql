@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['ledger_account_id', 'currency', 'balance_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'balance_date'}
     )
 }}
 -- Daily balance of every ledger account: a GL account, or, for client sub-ledger GL accounts

@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['currency', 'bucket_id', 'balance_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'balance_date'}
     )
 }}
 -- Funding gap of the platform's own liquidity by maturity bucket, per trading day and

@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['currency', 'balance_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'balance_date'}
     )
 }}
 -- Daily cash position of the platform's own money per trading day and currency: the closing

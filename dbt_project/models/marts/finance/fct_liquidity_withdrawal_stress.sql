@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['scenario_id', 'currency', 'balance_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'balance_date'}
     )
 }}
 -- Withdrawal-run stress per scenario (finance_liquidity_params), trading day and currency:

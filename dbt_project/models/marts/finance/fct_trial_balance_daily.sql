@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['gl_code', 'currency', 'balance_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'balance_date'}
     )
 }}
 -- Daily trial balance: every GL account's closing balance per currency and trading day, on

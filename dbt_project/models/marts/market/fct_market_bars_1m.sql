@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['instrument_id', 'bar_start_at'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'trade_date'}
     )
 }}
 -- One-minute bars per instrument, in exchange-local minutes (bar_start_at is the local minute's

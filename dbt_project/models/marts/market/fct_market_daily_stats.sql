@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['instrument_id', 'trade_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'trade_date'}
     )
 }}
 -- Daily market statistics per instrument and trading day (every end-of-day row, suspended days

@@ -5,6 +5,7 @@
         unique_key=['instrument_id', 'window_start_at'],
         on_schema_change='fail',
         tags=['partitioned'],
+        meta={'partition_column': 'trade_date'},
         pre_hook="{{ delete_partition_window('trade_date') }}"
     )
 }}

@@ -5,6 +5,7 @@
         unique_key=['alert_id'],
         on_schema_change='fail',
         tags=['partitioned'],
+        meta={'partition_column': 'trade_date'},
         pre_hook="{{ delete_partition_window('trade_date') }}"
     )
 }}

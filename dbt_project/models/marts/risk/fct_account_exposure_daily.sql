@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['account_id', 'as_of_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'as_of_date'}
     )
 }}
 -- Daily exposure of every margin account at the end-of-day close. Incremental by business

@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['account_id', 'snapshot_at'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'as_of_date'}
     )
 }}
 -- Exposure of every margin account at each intraday risk snapshot (int_risk_snapshot_times,

@@ -1,4 +1,4 @@
-{{ config(materialized='view', tags=['partitioned']) }}
+{{ config(materialized='view', tags=['partitioned'], meta={'partition_column': 'as_of_date'}) }}
 -- The rows of fct_platform_concentration_daily that breach their limit: a view, so it always
 -- agrees with the daily table after an incremental run. Tagged partitioned so that it is built
 -- in the same trading-day run as the table it reads (a view ignores the date window).

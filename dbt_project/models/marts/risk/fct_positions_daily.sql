@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['account_id', 'instrument_id', 'as_of_date'],
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'as_of_date'}
     )
 }}
 -- End-of-day long positions per account, instrument and trading day, from fills: quantity,

@@ -4,7 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key='as_of_date',
         on_schema_change='fail',
-        tags=['partitioned']
+        tags=['partitioned'],
+        meta={'partition_column': 'as_of_date'}
     )
 }}
 -- Every account under every stress scenario in force, at each trading day's close:
