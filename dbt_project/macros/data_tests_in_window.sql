@@ -13,7 +13,8 @@
     {%- if where -%}
         {%- do predicates.append('(' ~ where ~ ')') -%}
     {%- endif -%}
-    {%- set window_column = data_test_window_column() -%}
+    {#- Parsing renders this too, with only dbt's own macros in reach: decide at execution. -#}
+    {%- set window_column = data_test_window_column() if execute else none -%}
     {%- if window_column -%}
         {%- do predicates.append(in_partition_window(adapter.quote(window_column))) -%}
     {%- endif -%}
@@ -29,7 +30,7 @@
 {#- The partition column to limit the current data test to, or none: no window given, a test
     not attached to one model, a model without partition_column, or the not_null test of it. -#}
 {% macro data_test_window_column() -%}
-    {%- if not execute or not partition_window_given() -%}
+    {%- if not partition_window_given() -%}
         {%- do return(none) -%}
     {%- endif -%}
     {%- set tested = graph.nodes.get(model.attached_node) if model.attached_node else none -%}

@@ -19,6 +19,15 @@ from ml.common.binning import BinningConfig, VariableBinning, fit_variable
 from ml.common.scaling import ScoreScaling
 
 
+class NoCharacteristicSelectedError(ValueError):
+    """Every characteristic was dropped by the funnel: nothing to fit. Carries the funnel, so the
+    operator sees why each one went (usually too few defaults in the sample for any IV to show)."""
+
+    def __init__(self, funnel: list[dict[str, object]]) -> None:
+        self.funnel = funnel
+        super().__init__("no characteristic passed the selection funnel; the scorecard cannot be fitted")
+
+
 @dataclass(frozen=True)
 class SelectionConfig:
     """Funnel thresholds (Siddiqi's rules of thumb); IV above `suspicious_iv` is flagged, not dropped."""
@@ -97,7 +106,7 @@ class WoeScorecard:
                 self._decide(c, "excluded: coefficient with the wrong sign (riskier bins scored safer)")
             kept = [c for c in kept if c not in wrong]
         if not kept:
-            raise ValueError("no characteristic passed the selection funnel; the scorecard cannot be fitted")
+            raise NoCharacteristicSelectedError(self.funnel)
         for c in kept:
             self._decide(c, "selected")
         self.selected = kept

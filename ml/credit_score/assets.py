@@ -27,6 +27,7 @@ from ml.common.binary_scorecard import build_document
 from ml.common.gates import run_frame_gate
 from ml.common.report import md_table, write
 from ml.common.warehouse import connect_read_only
+from ml.common.woe_scorecard import NoCharacteristicSelectedError
 from ml.credit_score import labels
 from ml.credit_score.config import MODEL_NAME, CreditScoreConfig
 from ml.credit_score.dataset import TrainingFrame, build_training_frame
@@ -148,7 +149,23 @@ def credit_candidate(
     train = training_frame.train
     version = versioning.new_version(versioning.frame_fingerprint(training_frame.frame))
     folder = versioning.model_root(settings.paths.home, MODEL_NAME) / version
-    models = train_models(train, training_frame.roles, cfg, REASON_CODES)
+    try:
+        models = train_models(train, training_frame.roles, cfg, REASON_CODES)
+    except NoCharacteristicSelectedError as empty:
+        # Not a crash: the data cannot support a scorecard yet. Say so, with each variable's fate.
+        bads = int(train[training_frame.roles.target].sum())
+        raise dg.Failure(
+            description=(
+                f"No scorecard was fitted: every characteristic was dropped by the selection funnel "
+                f"({len(train)} training rows, {bads} defaults). Usually the sample holds too few "
+                "defaults for any characteristic to reach the IV floor; the current champion stays."
+            ),
+            metadata={
+                "training_rows": len(train),
+                "training_defaults": bads,
+                "funnel": dg.MetadataValue.md(md_table(pd.DataFrame(empty.funnel))),
+            },
+        ) from empty
     save_models(folder, models)
     training_frame.frame.to_parquet(folder / "training_frame.parquet", index=False)
     return dg.Output(

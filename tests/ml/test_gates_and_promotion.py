@@ -131,3 +131,31 @@ def test_failed_gate_stops_the_dagster_training_run(tmp_path, monkeypatch):
     materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert materialized == {"training_frame"}
     assert not (home / "ml" / "credit_score").exists() or not any((home / "ml" / "credit_score").glob("v*"))
+
+
+def test_an_empty_selection_funnel_fails_the_candidate_with_each_variables_fate(tmp_path):
+    """A frame that passes the gate yet where no characteristic says anything (here: each holds
+    one value) stops the run with a readable failure and the funnel, not a traceback; no version
+    is written and the champion stays."""
+    from ml.common.woe_scorecard import NoCharacteristicSelectedError
+    from ml.credit_score.assets import credit_candidate
+    from ml.credit_score.config import CreditScoreConfig
+    from ml.credit_score.dataset import TrainingFrame
+    from orchestration.resources import LakeSettings
+
+    flat = _frame().assign(a=1.0, b=2.0, c="x", sample="train")
+    frame = TrainingFrame(flat, [], {}, roles=ROLES)
+    with pytest.raises(dg.Failure) as failure:
+        credit_candidate(
+            dg.build_asset_context(),
+            config=CreditScoreConfig(),
+            settings=LakeSettings(home=str(tmp_path)),
+            training_frame=frame,
+        )
+    assert "No scorecard was fitted" in failure.value.description
+    assert f"{int(flat['y'].sum())} defaults" in failure.value.description
+    funnel = failure.value.metadata["funnel"].value
+    assert all(f"| {v} |" in funnel for v in ("a", "b", "c"))
+    assert funnel.count("excluded: a single value") == 3
+    assert isinstance(failure.value.__cause__, NoCharacteristicSelectedError)
+    assert not list((tmp_path / "ml").glob("credit_score/v*"))
