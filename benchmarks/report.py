@@ -178,6 +178,9 @@ def render_markdown(doc: dict[str, Any]) -> str:
             f"PARTIAL: the run was still going or was cut short at {doc['generated_at']}, after "
             f"{doc['total_wall_s']:.0f} s; the stages below are the ones it finished."
             if doc.get("partial")
+            else f"History stages run again {doc['generated_at']} ({doc['total_wall_s']:.0f} s) on the "
+            "lake of an earlier run; the other stages are that run's (see the notes)."
+            if doc.get("history_only")
             else f"Run {doc['generated_at']}, {doc['total_wall_s']:.0f} s in all."
         ),
         "",

@@ -31,6 +31,7 @@ SOURCES = ("ticks", "platform", "bank_statements", "marketing")
 CONVERTIBLE = ("ticks", "platform", "marketing")
 MARKER = ".marginlake_benchmark_lake"
 DEFAULT_RESULTS = PROJECT_ROOT / "benchmarks" / "results"
+HISTORY_STAGE_PREFIXES = ("history build to ", "one trading day on ")
 
 
 class Harness:
@@ -47,6 +48,7 @@ class Harness:
         self.resumed_at: str | None = None
         self.records: list[dict[str, Any]] = []
         self.failed = False
+        self.history_only = False
         self.started = time.perf_counter()
 
     def env(self, home: Path) -> dict[str, str]:
@@ -136,6 +138,7 @@ class Harness:
             "total_wall_s": round(time.perf_counter() - self.started, 1),
             "partial": partial,
             "resumed": bool(self.kept),
+            "history_only": self.history_only,
             "machine": machine_info(),
             "stages": self.records,
         }
@@ -194,15 +197,21 @@ def kept_stages(scale: Scale, home: Path, out_dir: Path) -> dict[str, dict[str, 
     The run keeps them up to the first stage that has to run again; from there on every stage
     runs, and the history stages, kept only all together, start from an empty history lake.
     """
+    doc = _earlier_results(scale, home, out_dir)
+    return {r["stage"]: r for r in doc["stages"] if r.get("status") == "ok"}
+
+
+def _earlier_results(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
+    """The results file of the last run of this lake, refusing one of another lake or scale."""
     if not (home / MARKER).exists():
-        raise SystemExit(f"{home} is not a benchmark lake; there is nothing to resume.")
+        raise SystemExit(f"{home} is not a benchmark lake; there is nothing to go on with.")
     results = out_dir / f"{scale.name}.json"
     if not results.exists():
-        raise SystemExit(f"{results} does not exist; there is nothing to resume.")
+        raise SystemExit(f"{results} does not exist; there is nothing to go on with.")
     doc = json.loads(results.read_text())
     if doc["scale"] != json.loads(json.dumps(asdict(scale))):
-        raise SystemExit(f"{results} was measured at another {scale.name} scale; run without --resume.")
-    return {r["stage"]: r for r in doc["stages"] if r.get("status") == "ok"}
+        raise SystemExit(f"{results} was measured at another {scale.name} scale; run it in full.")
+    return doc
 
 
 def run(scale: Scale, home: Path, out_dir: Path, resume: bool = False) -> dict[str, Any]:
@@ -242,8 +251,24 @@ def run(scale: Scale, home: Path, out_dir: Path, resume: bool = False) -> dict[s
         else:
             h.not_available(label, "no ML assets for it in the Definitions yet")
 
-    # One trading day on top of N days of history: a lake holding days[:N] (hard links), built
-    # by one dbt run, then the end-of-day job for days[N], measured; then grow to the next N.
+    _history_stages(h, days)
+
+    return _finish(h, out_dir)
+
+
+def _finish(h: Harness, out_dir: Path) -> dict[str, Any]:
+    doc = h.write(partial=False)
+    written = out_dir / f"{h.scale.name}.json"
+    print(f"\nDone in {doc['total_wall_s']:.0f} s; wrote {written} and .md", flush=True)
+    print(render_markdown(doc), flush=True)
+    doc["failed"] = h.failed
+    return doc
+
+
+def _history_stages(h: Harness, days: list[str]) -> None:
+    """One trading day on top of N days of history: a lake holding days[:N] (hard links), built
+    by one dbt run, then the end-of-day job for days[N], measured; then grow to the next N."""
+    home, scale = h.home, h.scale
     history = home / "history"
     history_names = [f"one trading day on {n} days of history" for n in scale.history]
     if h.resumed_at or not all(name in h.kept for name in history_names):
@@ -273,12 +298,29 @@ def run(scale: Scale, home: Path, out_dir: Path, resume: bool = False) -> dict[s
             record["rows_per_s"] = round(record["rows"] / record["wall_s"])
         built = n + 1
 
-    doc = h.write(partial=False)
-    written = out_dir / f"{scale.name}.json"
-    print(f"\nDone in {doc['total_wall_s']:.0f} s; wrote {written} and .md", flush=True)
-    print(render_markdown(doc), flush=True)
-    doc["failed"] = h.failed
-    return doc
+
+def is_history_stage(name: str) -> bool:
+    return name.startswith(HISTORY_STAGE_PREFIXES)
+
+
+def run_history_only(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
+    """--only-history: measure the history stages again on the lake of an earlier run (its
+    simulate and ingest), after a change that concerns them, without the hours of the rest.
+
+    The other stages keep the earlier run's records, each marked with when it was measured, so
+    the table says which numbers are new.
+    """
+    earlier = _earlier_results(scale, home, out_dir)
+    h = Harness(scale, home, out_dir)
+    h.history_only = True
+    for record in earlier["stages"]:
+        if not is_history_stage(record["stage"]):
+            note = record.get("note") or f"measured by the run of {earlier['generated_at']}"
+            h.records.append({**record, "note": note})
+    days = [d.isoformat() for d in simulated_days(start=scale.start, days=scale.days)]
+    print(f"History stages at scale {scale.name} on the lake {home}", flush=True)
+    _history_stages(h, days)
+    return _finish(h, out_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,11 +335,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="go on with a run that was cut short: keep its lake and the stages it measured",
     )
+    p.add_argument(
+        "--only-history",
+        action="store_true",
+        help="measure only the history stages again, on the lake of an earlier run; keep the rest",
+    )
     args = p.parse_args(argv)
     scale = get_scale(args.scale)
     default_home = Path(os.environ.get("TMPDIR", "/tmp")) / f"marginlake_bench_{scale.name}"
     home = Path(args.home or os.environ.get("BENCH_HOME") or default_home).resolve()
-    doc = run(scale, home, Path(args.out).resolve(), resume=args.resume)
+    out = Path(args.out).resolve()
+    if args.resume and args.only_history:
+        p.error("--resume and --only-history do not go together")
+    doc = run_history_only(scale, home, out) if args.only_history else run(scale, home, out, args.resume)
     return 1 if doc["failed"] else 0
 
 

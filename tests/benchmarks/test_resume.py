@@ -70,3 +70,26 @@ def test_resume_refuses_a_folder_that_is_not_a_benchmark_lake(tmp_path: Path, ra
     with pytest.raises(SystemExit, match="not a benchmark lake"):
         bench_run.run(SCALE, tmp_path / "lake", tmp_path / "out", resume=True)
     assert ran == []
+
+
+def test_only_history_keeps_the_other_stages_and_measures_the_history_again(
+    tmp_path: Path, ran: list[str]
+) -> None:
+    failed_training = {**_ok("training"), "status": "failed"}
+    earlier = [_ok("simulate"), _ok("dbt full build (Dagster + dbt)"), failed_training]
+    old_day = {**_ok("one trading day on 1 days of history"), "history_days": 1}
+    home, out = _lake(tmp_path, [*earlier, old_day])
+    (out / "T.json").write_text(
+        json.dumps({**json.loads((out / "T.json").read_text()), "generated_at": "2026-11-20T10:00:00+00:00"})
+    )
+
+    bench_run.run_history_only(SCALE, home, out)
+
+    doc = json.loads((out / "T.json").read_text())
+    assert ran == ["dbt_build", "eod"]  # the history build and the day, nothing else
+    by_name = {s["stage"]: s for s in doc["stages"]}
+    assert by_name["simulate"]["wall_s"] == 9.0 and "2026-11-20" in by_name["simulate"]["note"]
+    assert by_name["training"]["status"] == "failed"  # kept as it was, not hidden
+    assert by_name["one trading day on 1 days of history"]["wall_s"] == 1.0  # measured again
+    assert doc["history_only"] is True
+    assert (home / "warehouse.duckdb").exists()  # the lake's full build is left alone
