@@ -182,6 +182,11 @@ def day_rows_in(home: Path, day: str) -> int:
     return total
 
 
+def scale_days(scale: Scale) -> list[str]:
+    """The trading days the sample platform of this scale covers, as ISO dates."""
+    return [d.isoformat() for d in simulated_days(start=scale.start, days=scale.days)]
+
+
 def prepare_home(home: Path) -> None:
     """Start from an empty lake; refuse to wipe a folder this harness did not create."""
     if home.exists() and any(home.iterdir()) and not (home / MARKER).exists():
@@ -219,7 +224,7 @@ def run(scale: Scale, home: Path, out_dir: Path, resume: bool = False) -> dict[s
     if not resume:
         prepare_home(home)
     h = Harness(scale, home, out_dir, kept)
-    days = [d.isoformat() for d in simulated_days(start=scale.start, days=scale.days)]
+    days = scale_days(scale)
     first, last = days[0], days[-1]
     print(f"Benchmark at scale {scale.name}: {asdict(scale)}; lake {home}", flush=True)
 
@@ -317,7 +322,7 @@ def run_history_only(scale: Scale, home: Path, out_dir: Path) -> dict[str, Any]:
         if not is_history_stage(record["stage"]):
             note = record.get("note") or f"measured by the run of {earlier['generated_at']}"
             h.records.append({**record, "note": note})
-    days = [d.isoformat() for d in simulated_days(start=scale.start, days=scale.days)]
+    days = scale_days(scale)
     print(f"History stages at scale {scale.name} on the lake {home}", flush=True)
     _history_stages(h, days)
     return _finish(h, out_dir)

@@ -70,9 +70,17 @@ def run_partition_window(run_tags: Mapping[str, str]) -> tuple[str, str] | None:
     if not first or not last:
         return None
     partitions = trading_day_partitions()
-    start = partitions.time_window_for_partition_key(first).start
-    end = partitions.time_window_for_partition_key(last).end
-    return f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"
+    return window_dates(
+        dg.TimeWindow(
+            partitions.time_window_for_partition_key(first).start,
+            partitions.time_window_for_partition_key(last).end,
+        )
+    )
+
+
+def window_dates(window: dg.TimeWindow) -> tuple[str, str]:
+    """A partition time window as the business dates [start, end) the dbt vars take."""
+    return f"{window.start:%Y-%m-%d}", f"{window.end:%Y-%m-%d}"
 
 
 class MarginlakeDbtTranslator(DagsterDbtTranslator):
@@ -128,10 +136,8 @@ def build_dbt_definitions() -> dg.Definitions:
     def dbt_trading_day_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: LakeSettings
     ) -> Iterator[Any]:
-        window = context.partition_time_window
-        yield from _run_dbt(
-            context, dbt, settings, dbt_build_args((f"{window.start:%Y-%m-%d}", f"{window.end:%Y-%m-%d}"))
-        )
+        window = window_dates(context.partition_time_window)
+        yield from _run_dbt(context, dbt, settings, dbt_build_args(window))
 
     @dbt_assets(
         manifest=dbt_project.manifest_path,
@@ -159,10 +165,8 @@ def build_dbt_definitions() -> dg.Definitions:
     def dbt_ml_fed_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: LakeSettings
     ) -> Iterator[Any]:
-        window = context.partition_time_window
-        yield from _run_dbt(
-            context, dbt, settings, dbt_build_args((f"{window.start:%Y-%m-%d}", f"{window.end:%Y-%m-%d}"))
-        )
+        window = window_dates(context.partition_time_window)
+        yield from _run_dbt(context, dbt, settings, dbt_build_args(window))
 
     return dg.Definitions(
         assets=[dbt_trading_day_models, dbt_models, dbt_ml_fed_models],
